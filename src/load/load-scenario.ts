@@ -1,0 +1,40 @@
+import type { Document, LineCounter } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Scenario } from '../schema/scenario.gen.js';
+import { scenarioSchema } from '../schema/scenario-schema.js';
+import { locate, pointerToPath } from './locate.js';
+import { parseYaml } from './parse-yaml.js';
+import { readTextFile } from './read-file.js';
+import { explainSchemaErrors } from './schema-errors.js';
+
+export interface LoadedScenario {
+  file: string;
+  diagnostics: Diagnostic[];
+  /** Present when the file parsed and matched the schema. */
+  scenario?: Scenario;
+  doc?: Document;
+  lineCounter?: LineCounter;
+}
+
+/** Reads, parses and schema-checks one file. A bad file is refused whole, with reasons. */
+export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  const read = await readTextFile(file);
+  if (!read.ok) return { file, diagnostics: [{ severity: 'error', code: 'unreadable', message: read.reason, file, line: 1, column: 1 }] };
+  return loadScenarioText(read.text, file);
+}
+
+export function loadScenarioText(text: string, file: string): LoadedScenario {
+  const parsed = parseYaml(text, file);
+  if (!parsed.doc || parsed.diagnostics.length > 0) return { file, diagnostics: parsed.diagnostics };
+  const { doc, lineCounter, value } = parsed;
+  const { validate } = scenarioSchema();
+  if (validate(value)) return { file, diagnostics: [], scenario: value, doc, lineCounter };
+  const diagnostics = explainSchemaErrors(validate.errors ?? []).map((problem): Diagnostic => {
+    const where = locate(doc, lineCounter, pointerToPath(problem.pointer), problem.onKey);
+    return {
+      severity: 'error', code: 'schema', message: problem.message, file, pointer: problem.pointer,
+      line: where.start.line, column: where.start.column, endLine: where.end.line, endColumn: where.end.column,
+    };
+  });
+  return { file, diagnostics, doc, lineCounter };
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Scenario } from './scenario.gen.js';
+
+export const SCHEMA_URL = new URL('../../schema/scenario.schema.json', import.meta.url);
+
+export type JsonSchema = { [key: string]: unknown };
+
+let cached: { ajv: Ajv2020; validate: ValidateFunction<Scenario>; schema: JsonSchema; pointers: Map<object, string> } | undefined;
+
+/** The committed JSON Schema, compiled once per process (the compile is the slow part). */
+export function scenarioSchema() {
+  if (cached) return cached;
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    discriminator: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+  });
+  // ajv-formats is CommonJS: Node's ESM loader hands over module.exports, plugin under `.default`.
+  addFormatsModule.default(ajv, ['email', 'uri']);
+  const validate = ajv.compile<Scenario>(schema);
+  cached = { ajv, validate, schema, pointers: indexPointers(schema) };
+  return cached;
+}
+
+export function schemaId(): string {
+  return String(scenarioSchema().schema.$id);
+}
+
+/** Maps each schema object to its JSON pointer, so an ajv error's `parentSchema` can be revalidated. */
+function indexPointers(schema: JsonSchema): Map<object, string> {
+  const map = new Map<object, string>();
+  const walk = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    map.set(node, pointer);
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key}`);
+  };
+  walk(schema, '');
+  return map;
+}
+
+/** Resolves a local `$ref` (`#/$defs/x`) against the root schema. */
+export function resolveRef(node: JsonSchema): JsonSchema {
+  let current = node;
+  for (let guard = 0; typeof current.$ref === 'string' && guard < 20; guard++) {
+    const path = current.$ref.replace(/^#\//, '').split('/');
+    let target: unknown = scenarioSchema().schema;
+    for (const segment of path) target = (target as JsonSchema)[segment];
+    current = target as JsonSchema;
+  }
+  return current;
+}

@@ -1,0 +1,14 @@
+import type { BranchStep } from '../../schema/scenario.gen.js';
+import { describeCondition } from '../../conditions/describe.js';
+import { edge, type StepDefinition } from '../types.js';
+
+export const branchStep: StepDefinition<BranchStep> = {
+  type: 'branch',
+  edges: (s, fallthrough) => [
+    ...s.cases.map((c, i) => ({ label: `case ${i + 1}`, to: c.next })),
+    edge('default', s.default, fallthrough),
+  ],
+  waits: () => false,
+  conditions: (s) => s.cases.map((c, i) => ({ condition: c.when, at: `/cases/${i}/when` })),
+  summary: (s) => `branch on ${s.cases.map((c) => describeCondition(c.when)).join(' / ')}`,
+};

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+
+export interface TemplateSource {
+  path: string;
+  text: string;
+  ast?: hbs.AST.Program;
+  parseError?: { message: string; line: number; column: number };
+}
+
+/** Email template files end like this; `<base>.<lang>.html.hbs` is a language variant. */
+export function templatePaths(base: string, language?: string): { html: string; text: string } {
+  const stem = language ? `${base}.${language}` : base;
+  return { html: `${stem}.html.hbs`, text: `${stem}.txt.hbs` };
+}
+
+/**
+ * Reads and parses email templates once per process: many scenarios share the same files,
+ * and validating a thousand of them must not parse each template a thousand times.
+ */
+export class TemplateStore {
+  private readonly cache = new Map<string, TemplateSource | null>();
+
+  exists(path: string): boolean {
+    return this.get(path) !== null;
+  }
+
+  get(path: string): TemplateSource | null {
+    let entry = this.cache.get(path);
+    if (entry === undefined) {
+      entry = existsSync(path) ? parseSource(path, readFileSync(path, 'utf8')) : null;
+      this.cache.set(path, entry);
+    }
+    return entry;
+  }
+}
+
+export function parseSource(path: string, text: string): TemplateSource {
+  try {
+    return { path, text, ast: Handlebars.parse(text) };
+  } catch (err) {
+    return { path, text, parseError: parseErrorOf(err) };
+  }
+}
+
+function parseErrorOf(err: unknown): { message: string; line: number; column: number } {
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const message = String(e.message ?? err).split('\n')[0]!.replace(/^Parse error on line \d+:?\s*/, '');
+  const line = e.lineNumber ?? Number(/line (\d+)/.exec(String(e.message))?.[1] ?? 1);
+  return { message: `template syntax error: ${message}`, line, column: (e.column ?? 0) + 1 };
+}
