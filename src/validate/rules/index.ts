@@ -4,7 +4,7 @@ import { emailContent } from './emails.js';
 import { entryRules } from './entry.js';
 import { singleForm } from './forms.js';
 import { quotaLimits, webhookSafety } from './limits.js';
-import { emailReferences, updateStrategy } from './references.js';
+import { emailReferences, exitHidesCondition, updateStrategy } from './references.js';
 import { scheduleSlots } from './schedule.js';
 import { cyclesWithoutWait, duplicateStepIds, stepsOrTemplate, unknownStepReferences, unreachableSteps } from './structure.js';
 import { unsubscribeFooter } from './unsubscribe.js';
@@ -19,6 +19,7 @@ export const rules: Rule[] = [
   unreachableSteps,
   cyclesWithoutWait,
   emailReferences,
+  exitHidesCondition,
   waitForms,
   updateStrategy,
   entryRules,

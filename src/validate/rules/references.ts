@@ -60,3 +60,24 @@ export const updateStrategy: Rule = ({ scenario, graph, error, warn }) => {
     if (graph.steps[from]) warn(`/spec/updateStrategy/stepMap/${from}`, 'step-map-existing', `step "${from}" still exists: contacts there stay there, this mapping is never used`, { onKey: true });
   }
 };
+
+const EXIT_HIDES: Record<string, string[]> = { reply: ['replied'], bounce: ['bounced'], form: ['formSubmitted'] };
+
+/** With `exitOn: [reply]` a contact who replies is gone: a later `{ replied: … }` test is always false. */
+export const exitHidesCondition: Rule = ({ scenario, graph, warn }) => {
+  if (!graph) return;
+  const exits = (scenario.spec.exitOn ?? ['reply', 'unsubscribe', 'bounce']).filter((r): r is string => typeof r === 'string');
+  const hidden = new Map(exits.flatMap((e) => (EXIT_HIDES[e] ?? []).map((k) => [k, e] as const)));
+  // A catalogue template's form checks are its own "except form" rule: they are the exit.
+  if (scenario.spec.template) hidden.delete('formSubmitted');
+  for (const id of graph.order) {
+    const { step, source } = graph.steps[id]!;
+    for (const { condition, at } of stepDefinition(step).conditions(step)) {
+      forEachLeaf(condition, (leaf, suffix) => {
+        const key = Object.keys(leaf)[0] ?? '';
+        const exit = hidden.get(key);
+        if (exit) warn(`${source}${at}${suffix}/${key}`, 'exit-hides-condition', `\`exitOn: ${exit}\` makes a contact leave as soon as this happens, so "${key}" is never true here; remove "${exit}" from \`exitOn\` to handle it in the steps`);
+      });
+    }
+  }
+};

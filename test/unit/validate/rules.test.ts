@@ -139,6 +139,14 @@ describe('semantic rules', () => {
     expect(r.valid).toBe(true);
   });
 
+  it('warns when exitOn makes a later engagement test always false', async () => {
+    const r = await check(`  steps:\n${EMAIL}    - id: w\n      type: wait-for\n      condition: { replied: hello }\n      timeout: 7 days\n      onTimeout: end\n    - id: end\n      type: exit\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'exit-hides-condition', line: 17 })]);
+    const kept = await check(`  exitOn: [unsubscribe]\n  steps:\n${EMAIL}    - id: w\n      type: wait-for\n      condition: { replied: hello }\n      timeout: 7 days\n      onTimeout: end\n    - id: end\n      type: exit\n`);
+    expect(kept.warnings).toEqual([]);
+  });
+
   it('refuses two files with the same scenario name', async () => {
     const dir = await tempDir({ 'a.yaml': HEADER + `  steps:\n${EMAIL}`, 'b.yaml': HEADER + `  steps:\n${EMAIL}`, 'mail/hello.html.hbs': 'hi' });
     const result = await validatePaths([dir]);
