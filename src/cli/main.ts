@@ -32,6 +32,7 @@ export function buildProgram(): Command {
     .argument('[paths...]', 'files or directories', ['scenarios'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default(defaultFormat()))
     .option('--strict', 'treat warnings as errors')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core for 64 files or more)', (v) => Number.parseInt(v, 10))
     .action(async (paths: string[], options) => (await import('./commands/validate.js')).validate(paths, options));
 
   program
@@ -40,6 +41,62 @@ export function buildProgram(): Command {
     .argument('[paths...]', 'files or directories', ['scenarios'])
     .option('--mermaid', 'print a Mermaid flowchart of each scenario instead')
     .action(async (paths: string[], options) => (await import('./commands/explain.js')).explain(paths, options));
+
+  program
+    .command('plan')
+    .description('compare the scenario files with the running state: exit 0 in sync, 2 changes to apply, 1 error')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--json', 'print the plan as JSON')
+    .option('--out <file>', 'save the plan (JSON) for `relance apply --plan`')
+    .option('--prune', 'archive running scenarios whose file was deleted')
+    .action(async (paths: string[], options) => (await import('./commands/plan.js')).plan(paths, options));
+
+  program
+    .command('apply')
+    .description('apply the plan under a lock; idempotent; refuses a saved plan the state has moved past')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--plan <file>', 'apply exactly this saved plan')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--prune', 'archive running scenarios whose file was deleted')
+    .action(async (paths: string[], options) => (await import('./commands/apply.js')).apply(paths, options));
+
+  for (const action of ['pause', 'resume', 'archive'] as const) {
+    program
+      .command(action)
+      .description(action === 'archive'
+        ? 'archive a scenario (final: its contacts are released), or remove one contact with --contact'
+        : `${action} a scenario, or one contact with --contact (outside git: shows as drift)`)
+      .argument('<scenario>', 'scenario name')
+      .option('--contact <email-or-id>', 'only this contact')
+      .action(async (scenario: string, options) => (await import('./commands/lifecycle.js')).lifecycle(action, scenario, options));
+  }
+
+  program
+    .command('status')
+    .description('state, version, revision, contacts by status and colour of each scenario')
+    .argument('[scenario]', 'one scenario, with contacts per step')
+    .option('--json', 'print JSON')
+    .action(async (scenario: string | undefined, options) => (await import('./commands/lifecycle.js')).status(scenario, options));
+
+  program
+    .command('run')
+    .description('the service: reconcile the scenario files with the running state every interval')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--interval <duration>', 'time between passes', '1m')
+    .option('--once', 'one pass, then exit')
+    .option('--pull', 'git pull --ff-only before each pass')
+    .option('--prune', 'archive running scenarios whose file was deleted')
+    .action(async (paths: string[], options) => (await import('./commands/run.js')).run(paths, options));
+
+  const contacts = program.command('contacts').description('contact lists');
+  contacts
+    .command('import')
+    .description('import a CSV file into a list (streaming; bad rows are reported and skipped)')
+    .argument('<file>', 'CSV file with an email column')
+    .requiredOption('--list <name>', 'the list to add the contacts to')
+    .option('--rejects <file>', 'write every rejected row, with its line and reason, to this CSV')
+    .option('--delimiter <char>', 'field delimiter (default: detected)')
+    .action(async (file: string, options) => (await import('./commands/contacts.js')).importCommand(file, options));
 
   program
     .command('catalogue')

@@ -17,8 +17,8 @@ export interface LoadedScenario {
 }
 
 /** Reads, parses and schema-checks one file. A bad file is refused whole, with reasons. */
-export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
-  const read = await readTextFile(file);
+export function loadScenarioFile(file: string): LoadedScenario {
+  const read = readTextFile(file);
   if (!read.ok) return { file, diagnostics: [{ severity: 'error', code: 'unreadable', message: read.reason, file, line: 1, column: 1 }] };
   return loadScenarioText(read.text, file);
 }

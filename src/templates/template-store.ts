@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import Handlebars from 'handlebars';
 
 export interface TemplateSource {
@@ -28,16 +29,36 @@ export class TemplateStore {
   get(path: string): TemplateSource | null {
     let entry = this.cache.get(path);
     if (entry === undefined) {
-      entry = existsSync(path) ? parseSource(path, readFileSync(path, 'utf8')) : null;
+      entry = readIfExists(path);
       this.cache.set(path, entry);
     }
     return entry;
   }
 }
 
+// Optional parts (.txt.hbs, language variants) are often absent: one directory listing answers
+// all of a folder's "does it exist" questions without a failed open() each.
+const listings = new Map<string, Set<string> | null>();
+
+function readIfExists(path: string): TemplateSource | null {
+  const dir = dirname(path);
+  let names = listings.get(dir);
+  if (names === undefined) {
+    try {
+      names = new Set(readdirSync(dir));
+    } catch {
+      names = null;
+    }
+    listings.set(dir, names);
+  }
+  if (!names?.has(basename(path))) return null;
+  return parseSource(path, readFileSync(path, 'utf8'));
+}
+
 export function parseSource(path: string, text: string): TemplateSource {
   try {
-    return { path, text, ast: Handlebars.parse(text) };
+    // Only the names matter here, not whitespace control: the cheaper parse is enough.
+    return { path, text, ast: Handlebars.parseWithoutProcessing(text) };
   } catch (err) {
     return { path, text, parseError: parseErrorOf(err) };
   }

@@ -6,6 +6,7 @@ import { locate } from '../load/locate.js';
 import { loadScenarioFile, type LoadedScenario } from '../load/load-scenario.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { TemplateStore } from '../templates/template-store.js';
+import { checkInWorkers, defaultJobs } from './parallel.js';
 import { createRuleContext } from './rule-context.js';
 import { rules } from './rules/index.js';
 
@@ -27,16 +28,17 @@ export interface ValidationResult extends DiagnosticResult {
  * Validates scenario files: schema, then the semantic rules, then checks across files.
  * Returns everything found; deciding what an error means (exit code, CI failure) is the caller's.
  */
-export async function validatePaths(paths: readonly string[], options: { templates?: TemplateStore } = {}): Promise<ValidationResult> {
+export async function validatePaths(paths: readonly string[], options: { jobs?: number } = {}): Promise<ValidationResult> {
   const files = await discoverScenarioFiles(paths);
-  const templates = options.templates ?? new TemplateStore();
+  const jobs = options.jobs ?? defaultJobs(files.length);
   const diagnostics: Diagnostic[] = [];
   const scenarios: ValidScenario[] = [];
-  // Sequential on purpose: files are small and parsing is CPU-bound on one thread anyway.
-  for (const file of files) {
-    const checked = checkLoaded(await loadScenarioFile(file), templates);
-    diagnostics.push(...checked.diagnostics);
-    if (checked.valid) scenarios.push(checked.valid);
+  // Parsing is CPU-bound: many files are spread over worker threads, a few are checked here.
+  const templates = new TemplateStore();
+  const checked = jobs > 1 ? await checkInWorkers(files, jobs) : files.map((file) => checkLoaded(loadScenarioFile(file), templates));
+  for (const c of checked) {
+    diagnostics.push(...c.diagnostics);
+    if (c.valid) scenarios.push(c.valid);
   }
   diagnostics.push(...duplicateNames(scenarios));
   const names = new Set(duplicateNames(scenarios).map((d) => d.file));

@@ -16,13 +16,15 @@ try {
   const sources = readdirSync(examples).filter((f) => f.endsWith('.yaml'));
   for (let i = 0; i < FILES; i++) {
     const file = sources[i % sources.length];
-    const base = file.replace(/\.yaml$/, '');
-    const copy = `${base}-${i}`;
-    const text = readFileSync(join(examples, file), 'utf8')
-      .replace(/^(  name: )(.+)$/m, `$1${copy}`)
-      .replace(new RegExp(`(template: )${base}/`, 'g'), `$1${copy}/`);
+    const copy = `${file.replace(/\.yaml$/, '')}-${i}`;
+    let text = readFileSync(join(examples, file), 'utf8').replace(/^(  name: )(.+)$/m, `$1${copy}`);
+    // Each copy gets its own copy of every template folder it uses.
+    const folders = new Set([...text.matchAll(/template: ([A-Za-z0-9_.-]+)\//g)].map((m) => m[1]));
+    for (const folder of folders) {
+      text = text.replaceAll(`template: ${folder}/`, `template: ${copy}-${folder}/`);
+      cpSync(join(examples, folder), join(dir, `${copy}-${folder}`), { recursive: true });
+    }
     writeFileSync(join(dir, `${copy}.yaml`), text);
-    cpSync(join(examples, base), join(dir, copy), { recursive: true });
   }
 
   const time = (args) => {

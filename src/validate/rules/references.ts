@@ -66,7 +66,7 @@ const EXIT_HIDES: Record<string, string[]> = { reply: ['replied'], bounce: ['bou
 /** With `exitOn: [reply]` a contact who replies is gone: a later `{ replied: … }` test is always false. */
 export const exitHidesCondition: Rule = ({ scenario, graph, warn }) => {
   if (!graph) return;
-  const exits = (scenario.spec.exitOn ?? ['reply', 'unsubscribe', 'bounce']).filter((r): r is string => typeof r === 'string');
+  const exits = (scenario.spec.exitOn ?? ['reply', 'unsubscribe', 'bounce']).filter((r) => typeof r === 'string') as string[];
   const hidden = new Map(exits.flatMap((e) => (EXIT_HIDES[e] ?? []).map((k) => [k, e] as const)));
   // A catalogue template's form checks are its own "except form" rule: they are the exit.
   if (scenario.spec.template) hidden.delete('formSubmitted');

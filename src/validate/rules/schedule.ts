@@ -3,8 +3,13 @@ import type { Rule } from '../rule-context.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
+const zones = new Map<string, boolean>();
+
+/** Cached: luxon's check builds an Intl formatter each time, and every scenario names a zone. */
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zones.get(zone);
+  if (valid === undefined) zones.set(zone, (valid = IANAZone.isValidZone(zone)));
+  return valid;
 }
 
 /** Strict: 2026-02-30 is not a date, whatever Date.parse thinks. */

@@ -1,0 +1,118 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { basename } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Redis } from 'ioredis';
+import Papa from 'papaparse';
+import { importContacts, type ImportProgress, type ImportSummary, type RejectedRow } from '../../contacts/import.js';
+import { clip, printable } from '../../contacts/normalize.js';
+import { Keys } from '../../state/keys.js';
+import { connectRedis } from '../../state/redis.js';
+
+export interface ImportCommandOptions {
+  list: string;
+  /** Write every rejected row to this CSV file. */
+  rejects?: string;
+  /** Field delimiter; detected when absent. */
+  delimiter?: string;
+}
+
+/** Rejected rows printed on the terminal; `--rejects` has them all. */
+const SHOWN = 20;
+
+/** The one place the command gets its Redis connection and key prefix. */
+async function connect(): Promise<{ redis: Redis; keys: Keys }> {
+  return { redis: await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), keys: new Keys() };
+}
+
+/**
+ * `relance contacts import FILE --list NAME [--rejects OUT.csv] [--delimiter C]`. Exits 0 when rows were rejected
+ * (they are reported and skipped); a refused file throws an ImportError (exit 65, 66 or 64).
+ */
+export async function importCommand(file: string, options: ImportCommandOptions): Promise<void> {
+  const { redis, keys } = await connect();
+  const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
+  const bar = process.stderr.isTTY ? progressBar() : undefined;
+  let summary: ImportSummary;
+  try {
+    summary = await importContacts({
+      redis,
+      keys,
+      file,
+      list: options.list,
+      delimiter: options.delimiter,
+      maxRejected: SHOWN,
+      onReject: rejects?.write,
+      onProgress: bar?.update,
+    });
+  } catch (err) {
+    if (rejects) await rejects.discard();
+    throw err;
+  } finally {
+    bar?.stop();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+  if (rejects) await rejects.close();
+  process.stdout.write(report(basename(file), summary, options.rejects));
+}
+
+/** A progress bar by bytes read, started on the first report (when the file size is known). */
+function progressBar(): { update: (p: ImportProgress) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'importing [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (p) => {
+      if (!p.totalBytes) return; // a stream of unknown size: no bar
+      const rows = p.rows.toLocaleString('en');
+      if (!started) bar.start(p.totalBytes, p.bytesRead, { rows });
+      else bar.update(p.bytesRead, { rows });
+      started = true;
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+export function report(name: string, s: ImportSummary, rejectsFile?: string): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+  const out: string[] = [];
+  out.push(`Imported ${printable(name)} into list "${s.list}" in ${s.seconds.toFixed(1)} s`);
+  out.push(`  ${plural(s.rows, 'row')}: ${n(s.imported)} new, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${n(s.rejectedCount)} rejected`);
+  if (s.suppressed === 1) out.push('  1 imported address is suppressed (unsubscribed, bounced...): it stays suppressed and will not be sent to.');
+  if (s.suppressed > 1) out.push(`  ${n(s.suppressed)} imported addresses are suppressed (unsubscribed, bounced...): they stay suppressed and will not be sent to.`);
+  if (s.formulaCells) out.push(`  warning: ${s.formulaCells === 1 ? '1 cell looks like a spreadsheet formula; it is' : `${n(s.formulaCells)} cells look like spreadsheet formulas; they are`} stored as text and neutralised in every export.`);
+  for (const c of s.ignoredColumns) out.push(`  ignored column ${c.column} "${printable(c.header)}": ${c.reason}`);
+  if (s.rejectedCount) {
+    out.push(`Rejected rows${s.rejectedCount > s.rejected.length ? ` (first ${s.rejected.length} of ${n(s.rejectedCount)})` : ''}:`);
+    for (const r of s.rejected) out.push(`  line ${r.line}${r.email ? `  ${printable(clip(r.email, 60))}` : ''}: ${r.reason}`);
+    out.push(rejectsFile ? `All rejected rows are in ${rejectsFile}.` : 'Use --rejects FILE.csv to write them all to a file.');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * The rejected rows as a CSV file (UTF-8 with BOM and CRLF, for spreadsheets), written as they
+ * are found. Cells that a spreadsheet would run as formulas are neutralised with a leading quote.
+ */
+async function openRejects(path: string): Promise<{ write: (row: RejectedRow) => void; close: () => Promise<void>; discard: () => Promise<void> }> {
+  const stream: WriteStream = createWriteStream(path);
+  await once(stream, 'open');
+  const line = (cells: Array<string | number>) => `${Papa.unparse([cells], { escapeFormulae: true, newline: '\r\n' })}\r\n`;
+  stream.write(`\uFEFF${line(['line', 'email', 'reason'])}`);
+  const close = async () => {
+    stream.end();
+    await once(stream, 'finish');
+  };
+  return {
+    write: (row) => void stream.write(line([row.line, row.email ?? '', row.reason])),
+    close,
+    discard: async () => {
+      await close();
+      await rm(path, { force: true });
+    },
+  };
+}

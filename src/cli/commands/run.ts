@@ -1,0 +1,41 @@
+import { pino } from 'pino';
+import { parseDuration, durationMs } from '../../compile/duration.js';
+import { UsageError } from '../../errors.js';
+import { reconcileOnce } from '../../run/reconcile.js';
+import { withState } from '../state.js';
+
+/**
+ * `relance run`: the long-running service. Reconciles every `--interval` until SIGTERM/SIGINT,
+ * finishing the pass in progress before it exits. Logs are JSON lines (pino) on stdout.
+ */
+export async function run(paths: string[], options: { interval: string; once?: boolean; pull?: boolean; prune?: boolean }): Promise<void> {
+  let intervalMs: number | undefined;
+  try { intervalMs = durationMs(parseDuration(options.interval)); } catch { /* reported below */ }
+  if (!intervalMs) throw new UsageError(`--interval: "${options.interval}" is not a duration such as 30s, 1m, 5 minutes`);
+  const log = pino({ name: 'relance', base: { pid: process.pid } });
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping after the current pass');
+    wake?.();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  await withState(async ({ redis, keys, source }) => {
+    log.info({ paths, interval: options.interval, redis: source, prefix: keys.prefix, once: options.once === true }, 'relance run started');
+    while (!stopping) {
+      try {
+        const outcome = await reconcileOnce(redis, keys, log, { paths, pull: options.pull, prune: options.prune });
+        log.info({ outcome }, 'reconciled');
+      } catch (err) {
+        log.error({ err }, 'reconcile pass failed; retrying next interval');
+        if (options.once) throw err;
+      }
+      if (options.once) break;
+      await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, intervalMs).unref(); });
+    }
+  });
+  log.info('relance run stopped');
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+// The .lua files ship in src/state/lua; from dist/state or src/state the path is the same.
+const LUA_DIR = new URL('../../src/state/lua/', import.meta.url);
+const sources = new Map<string, string>();
+const defined = new WeakMap<Redis, Set<string>>();
+
+type ScriptFn = (numKeys: number, ...args: Array<string | number>) => Promise<unknown>;
+
+/**
+ * Runs a Lua script from src/state/lua by name. ioredis sends EVALSHA and falls back to EVAL
+ * once per connection, so the script text crosses the wire only the first time.
+ */
+export async function runScript<T = unknown>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
+  let names = defined.get(redis);
+  if (!names) defined.set(redis, (names = new Set()));
+  if (!names.has(name)) {
+    let lua = sources.get(name);
+    if (!lua) sources.set(name, (lua = readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')));
+    redis.defineCommand(commandName(name), { lua });
+    names.add(name);
+  }
+  const fn = (redis as unknown as Record<string, ScriptFn>)[commandName(name)]!;
+  return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
+}
+
+function commandName(name: string): string {
+  return `relance_${name.replace(/-/g, '_')}`;
+}
