@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Scenario } from '../schema/scenario.gen.js';
-import { scenarioSchema } from '../schema/scenario-schema.js';
+import { isValidScenario, scenarioSchema } from '../schema/scenario-schema.js';
 import { locate, pointerToPath } from './locate.js';
 import { parseYaml } from './parse-yaml.js';
 import { readTextFile } from './read-file.js';
@@ -27,8 +27,9 @@ export function loadScenarioText(text: string, file: string): LoadedScenario {
   const parsed = parseYaml(text, file);
   if (!parsed.doc || parsed.diagnostics.length > 0) return { file, diagnostics: parsed.diagnostics };
   const { doc, lineCounter, value } = parsed;
+  if (isValidScenario(value)) return { file, diagnostics: [], scenario: value, doc, lineCounter };
   const { validate } = scenarioSchema();
-  if (validate(value)) return { file, diagnostics: [], scenario: value, doc, lineCounter };
+  validate(value);
   const diagnostics = explainSchemaErrors(validate.errors ?? []).map((problem): Diagnostic => {
     const where = locate(doc, lineCounter, pointerToPath(problem.pointer), problem.onKey);
     return {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Scenario } from './scenario.gen.js';
@@ -30,6 +31,25 @@ export function scenarioSchema() {
 
 export function schemaId(): string {
   return String(scenarioSchema().schema.$id);
+}
+
+type Check = ((data: unknown) => boolean) & { errors?: unknown };
+let fast: Check | null | undefined;
+
+/**
+ * True when `data` is a valid scenario. Uses the validator precompiled at build time when there
+ * is one (dist/), so a process that only validates never compiles the schema; explaining errors
+ * still uses `scenarioSchema()`, whose errors carry the schema objects they came from.
+ */
+export function isValidScenario(data: unknown): data is Scenario {
+  if (fast === undefined) {
+    try {
+      fast = createRequire(import.meta.url)('./validate-scenario.cjs') as Check;
+    } catch {
+      fast = null; // running from sources (tests): no build output
+    }
+  }
+  return fast ? fast(data) : scenarioSchema().validate(data);
 }
 
 /** Maps each schema object to its JSON pointer, so an ajv error's `parentSchema` can be revalidated. */

@@ -55,7 +55,11 @@ function readIfExists(path: string): TemplateSource | null {
   return parseSource(path, readFileSync(path, 'utf8'));
 }
 
+const EMPTY: hbs.AST.Program = { type: 'Program', body: [], blockParams: [], loc: { source: '', start: { line: 1, column: 0 }, end: { line: 1, column: 0 } } } as unknown as hbs.AST.Program;
+
 export function parseSource(path: string, text: string): TemplateSource {
+  // Plain text with no mustache cannot hold a variable or a syntax error.
+  if (!text.includes('{{')) return { path, text, ast: EMPTY };
   try {
     // Only the names matter here, not whitespace control: the cheaper parse is enough.
     return { path, text, ast: Handlebars.parseWithoutProcessing(text) };

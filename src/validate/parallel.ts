@@ -37,8 +37,7 @@ export async function checkInWorkers(files: string[], jobs: number): Promise<Che
     worker.once('error', reject);
     send();
   });
-  // YAML parsing allocates many short-lived nodes: a larger young generation means fewer scavenges.
-  const workers = Array.from({ length: jobs }, () => new Worker(new URL('./validate-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
+  const workers = Array.from({ length: jobs }, () => new Worker(new URL('./validate-worker.js', import.meta.url)));
   await Promise.all(workers.map(run));
   return results;
 }

@@ -7,8 +7,8 @@ import type { Redis } from 'ioredis';
 import Papa from 'papaparse';
 import { importContacts, type ImportProgress, type ImportSummary, type RejectedRow } from '../../contacts/import.js';
 import { clip, printable } from '../../contacts/normalize.js';
-import { Keys } from '../../state/keys.js';
-import { connectRedis } from '../../state/redis.js';
+import type { Keys } from '../../state/keys.js';
+import { withState } from '../state.js';
 
 export interface ImportCommandOptions {
   list: string;
@@ -21,17 +21,16 @@ export interface ImportCommandOptions {
 /** Rejected rows printed on the terminal; `--rejects` has them all. */
 const SHOWN = 20;
 
-/** The one place the command gets its Redis connection and key prefix. */
-async function connect(): Promise<{ redis: Redis; keys: Keys }> {
-  return { redis: await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), keys: new Keys() };
-}
 
 /**
  * `relance contacts import FILE --list NAME [--rejects OUT.csv] [--delimiter C]`. Exits 0 when rows were rejected
  * (they are reported and skipped); a refused file throws an ImportError (exit 65, 66 or 64).
  */
 export async function importCommand(file: string, options: ImportCommandOptions): Promise<void> {
-  const { redis, keys } = await connect();
+  await withState(({ redis, keys }) => importInto(redis, keys, file, options));
+}
+
+async function importInto(redis: Redis, keys: Keys, file: string, options: ImportCommandOptions): Promise<void> {
   const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   let summary: ImportSummary;
@@ -51,7 +50,6 @@ export async function importCommand(file: string, options: ImportCommandOptions)
     throw err;
   } finally {
     bar?.stop();
-    await redis.quit().catch(() => redis.disconnect());
   }
   if (rejects) await rejects.close();
   process.stdout.write(report(basename(file), summary, options.rejects));
