@@ -16,7 +16,7 @@ describe('validate on several threads', () => {
     for (let i = 0; i < 80; i++) {
       const file = examples[i % examples.length]!;
       let text = readFileSync(join('scenarios', file), 'utf8').replace(/^(  name: )(.+)$/m, `$1copy-${i}`);
-      if (i % 20 === 7) text = text.replace(/type: (email|wait)\b/, 'type: sned');
+      if (i % 20 === 7) text = text.replace('apiVersion: relance/v1', 'apiVersion: relance/v9');
       writeFileSync(join(dir, `copy-${i}.yaml`), text);
     }
     const run = (jobs: string) => {
