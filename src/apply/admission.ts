@@ -4,6 +4,9 @@ import { evaluate, type ContactView } from '../conditions/evaluate.js';
 import type { Condition, Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import { runScript } from '../state/scripts.js';
+import { minuteOf } from '../state/enrollment.js';
+import { parseDateTime } from '../time/parse.js';
+import { TimeZone } from '../time/zone.js';
 
 const BATCH = 1000;
 
@@ -60,19 +63,36 @@ function fieldsView(fields: Record<string, unknown>): ContactView {
   return { field: (name) => (Object.hasOwn(fields, name) ? fields[name] : undefined), engaged: () => false, formSubmitted: () => false };
 }
 
+/** `schedule.start` or `end`, in the scenario's zone, as epoch seconds. */
+export function scheduleBound(scenario: Scenario, which: 'start' | 'end'): number | undefined {
+  const value = scenario.spec.schedule?.[which];
+  if (!value) return undefined;
+  const at = parseDateTime(value, TimeZone.of(scenario.spec.schedule?.timezone ?? 'UTC'));
+  return at === undefined ? undefined : Math.floor(at / 1000);
+}
+
 export interface AdmissionResult {
   admitted: number;
   blocked: number;
   already: number;
 }
 
-/** Enrolls the eligible members of a list scenario at its entry step. Safe to run again. */
+/**
+ * Enrolls the eligible members of a list scenario at its entry step, scheduled at once (or at
+ * the schedule's start): the workers apply send windows when the step runs. Safe to run again.
+ */
 export async function admitListMembers(redis: Redis, keys: Keys, input: { name: string; version: string; entry: string; scenario: Scenario; now: Date }): Promise<AdmissionResult> {
   const total: AdmissionResult = { admitted: 0, blocked: 0, already: 0 };
   const cap = input.scenario.spec.limits?.maxActive ?? 0;
   const now = Math.floor(input.now.getTime() / 1000);
+  const end = scheduleBound(input.scenario, 'end');
+  // `schedule.end`: nobody enters after it (those already in finish their run).
+  if (end !== undefined && now >= end) return total;
+  const due = Math.max(now, scheduleBound(input.scenario, 'start') ?? 0);
+  const minute = minuteOf(due);
+  const bucketKeys = [keys.enrollments(input.name), keys.counts(input.name), keys.dueBucket(input.name, minute), keys.dueIndex()];
   await forEachEligible(redis, keys, input.scenario, async (ids) => {
-    const [admitted, blocked, already] = await runScript<number[]>(redis, 'admit', [keys.enrollments(input.name), keys.counts(input.name)], [input.version, input.entry, now, cap, ...ids]);
+    const [admitted, blocked, already] = await runScript<number[]>(redis, 'admit', bucketKeys, [input.version, input.entry, now, cap, due, `${input.name}|${minute}`, ...ids]);
     total.admitted += admitted ?? 0;
     total.blocked += blocked ?? 0;
     total.already += already ?? 0;

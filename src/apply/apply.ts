@@ -8,6 +8,7 @@ import { readScenarioRecord, readStateRev, recordFields, type ScenarioRecord, ty
 import { admitListMembers, type AdmissionResult } from './admission.js';
 import { acquireLock, actor } from './lock.js';
 import { migrateEnrollments } from './migrate.js';
+import { publishTemplates } from './publish-templates.js';
 
 export class StalePlanError extends RelanceError {
   override readonly code = 'STALE_PLAN';
@@ -99,6 +100,7 @@ async function applyChange(redis: Redis, keys: Keys, plan: Plan, change: Scenari
   const failed = replies?.find(([err]) => err);
   if (failed) throw new RelanceError(`applying ${change.name} failed: ${failed[0]!.message}`);
 
+  if (desired) await publishTemplates(redis, keys, change.name, desired.file, desired.graph);
   if (desired && change.actions.includes('update') && change.strategy === 'migrate') {
     result.migrated = await migrateEnrollments(redis, keys, change.name, desired);
   }

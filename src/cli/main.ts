@@ -43,6 +43,20 @@ export function buildProgram(): Command {
     .action(async (paths: string[], options) => (await import('./commands/explain.js')).explain(paths, options));
 
   program
+    .command('demo')
+    .description('run the scenarios end to end on a virtual clock with synthetic contacts and engagement')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--contacts <n>', 'synthetic contacts per scenario', '100')
+    .option('--days <n>', 'virtual days to run', '400')
+    .option('--seed <n>', 'random seed (same seed, same story)', '42')
+    .option('--open-rate <r>', 'share of emails opened (0-1)')
+    .option('--click-rate <r>', 'share of emails clicked (0-1)')
+    .option('--reply-rate <r>', 'share of emails replied to (0-1)')
+    .option('--form-rate <r>', 'share of emails leading to a form submission (0-1)')
+    .option('--json', 'print the report as JSON')
+    .action(async (paths: string[], options) => (await import('./commands/demo.js')).demo(paths, options));
+
+  program
     .command('plan')
     .description('compare the scenario files with the running state: exit 0 in sync, 2 changes to apply, 1 error')
     .argument('[paths...]', 'files or directories', ['scenarios'])

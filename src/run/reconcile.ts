@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { admitListMembers } from '../apply/admission.js';
 import { applyPlan } from '../apply/apply.js';
+import { publishTemplates } from '../apply/publish-templates.js';
 import { LockHeldError } from '../apply/lock.js';
 import { gitPull } from '../git/revision.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -46,6 +47,11 @@ export async function reconcileOnce(redis: Redis, keys: Keys, log: Logger, optio
       log.warn({ holder: err.holder }, 'another apply holds the lock; will retry next interval');
       return 'locked';
     }
+  }
+  // Template edits apply at once, without a new version: publish them on every pass.
+  for (const s of validation.scenarios) {
+    const changed = await publishTemplates(redis, keys, s.scenario.metadata.name, s.file, s.graph);
+    if (changed) log.info({ scenario: s.scenario.metadata.name, templates: changed }, 'email templates updated');
   }
   await admitLateMembers(redis, keys, log);
   return outcome;

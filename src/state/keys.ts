@@ -24,6 +24,30 @@ export class Keys {
   audit = () => this.k('audit');
   lock = (name: string) => this.k('lock', name);
 
+  // Schedule and execution
+  /** Contact ids due in one minute for one scenario (a list: a few bytes an entry). */
+  dueBucket = (name: string, minute: number) => this.k('due', name, String(minute));
+  /** Sorted set of `<scenario>|<minute>` buckets by time: what the sweep looks at. */
+  dueIndex = () => this.k('due-index');
+  /** Send ledger: `contactId|step|since` → pending, sent or failed (at most once per visit of a step). */
+  ledger = (name: string) => this.k('ledger', name);
+  /** Sends whose outcome is unknown after a crash: reported, never re-sent blindly. */
+  unknownSends = () => this.k('unknown-sends');
+  /** What each contact did with the scenario's emails: contact id → JSON. */
+  engagement = (name: string) => this.k('engagement', name);
+  /** Sends per sender, provider and week: the atomic quota counters. */
+  quota = (sender: string, provider: string, week: string) => this.k('quota', sender, provider, week);
+  /** Email template texts by path, refreshed by the reconciler: bound at send time. */
+  templates = (name: string) => this.k('templates', name);
+  /** Why enrollments ended in `error`: contact id → reason (shown by status and reports). */
+  errors = (name: string) => this.k('errors', name);
+  /** Open manual tasks: task id → JSON. */
+  tasks = () => this.k('tasks');
+  /** Event log per scenario (reports): a capped stream. */
+  events = (name: string) => this.k('events', name);
+  /** BullMQ's prefix: the same hash tag, so queues live on the same Cluster slot. */
+  bullPrefix = () => this.k('bull');
+
   // Contacts
   contactSeq = () => this.k('contact', 'seq');
   contactIds = () => this.k('contact', 'ids');

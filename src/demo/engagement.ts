@@ -1,0 +1,93 @@
+import type { EmailStep, Scenario } from '../schema/scenario.gen.js';
+import type { EventType } from '../events/record-event.js';
+
+export interface EngagementRates {
+  open: number;
+  click: number;
+  reply: number;
+  form: number;
+  unsubscribe: number;
+  /** For wait-for steps on `status`: how often a contact's status turns to what is awaited. */
+  connect: number;
+}
+
+export const DEFAULT_RATES: EngagementRates = { open: 0.45, click: 0.15, reply: 0.05, form: 0.06, unsubscribe: 0.01, connect: 0.4 };
+
+export type SyntheticEvent =
+  | { at: number; kind: 'event'; type: EventType; email: string; scenario: string; step: string; form?: string }
+  | { at: number; kind: 'field'; email: string; scenario: string; field: string; value: string };
+
+const HOUR = 3_600_000;
+
+/**
+ * What a synthetic contact does after receiving an email: opens, clicks, replies, submits the
+ * form or unsubscribes, at plausible delays. Rates are fractions of emails sent; a click implies
+ * an open, a form submission implies a click.
+ */
+export function reactions(rates: EngagementRates, rnd: () => number, input: { at: number; email: string; scenario: string; scenarioSpec: Scenario; step: EmailStep }): SyntheticEvent[] {
+  const out: SyntheticEvent[] = [];
+  const base = { email: input.email, scenario: input.scenario, step: input.step.id };
+  const later = (minH: number, maxH: number) => input.at + Math.round((minH + rnd() * (maxH - minH)) * HOUR);
+  if (rnd() < rates.unsubscribe) return [{ ...base, kind: 'event', type: 'unsubscribed', at: later(0.2, 24) }];
+  const opened = rnd() < rates.open;
+  if (opened) {
+    const openAt = later(0.1, 36);
+    out.push({ ...base, kind: 'event', type: 'opened', at: openAt });
+    if (rnd() < rates.click / rates.open) {
+      const clickAt = openAt + Math.round(rnd() * 2 * HOUR);
+      out.push({ ...base, kind: 'event', type: 'clicked', at: clickAt });
+      if (input.scenarioSpec.spec.form && rnd() < rates.form / rates.click) out.push({ ...base, kind: 'event', type: 'form-submitted', form: input.scenarioSpec.spec.form.id, at: clickAt + Math.round(rnd() * HOUR) });
+    }
+    if (rnd() < rates.reply / rates.open) out.push({ ...base, kind: 'event', type: 'replied', at: openAt + Math.round(rnd() * 24 * HOUR) });
+  }
+  // A scenario waiting on a status (000's "connected") gets some contacts into that status.
+  const awaited = awaitedStatus(input.scenarioSpec);
+  if (awaited && rnd() < rates.connect) out.push({ kind: 'field', email: input.email, scenario: input.scenario, field: 'status', value: awaited, at: later(24, 10 * 24) });
+  return out;
+}
+
+function awaitedStatus(s: Scenario): string | undefined {
+  for (const step of s.spec.steps ?? []) {
+    if (step.type === 'wait-for' && 'status' in step.condition) return ([] as string[]).concat(step.condition.status)[0];
+  }
+  return undefined;
+}
+
+/** A min-heap of events by time. */
+export class EventQueue {
+  private items: SyntheticEvent[] = [];
+
+  push(e: SyntheticEvent): void {
+    const a = this.items;
+    a.push(e);
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+
+  peek(): SyntheticEvent | undefined {
+    return this.items[0];
+  }
+
+  pop(): SyntheticEvent | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+        if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

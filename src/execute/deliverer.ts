@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { chooseVariant, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
+import type { Secret } from '../delivery/tokens.js';
+import type { Scenario } from '../schema/scenario.gen.js';
+import type { Keys } from '../state/keys.js';
+import type { Clock } from '../time/clock.js';
+import { describeSendError } from '../transports/send-error.js';
+import type { Transport } from '../transports/types.js';
+import { SendFailure, type Deliverer } from './effects.js';
+import { renderInline } from './render-inline.js';
+
+export interface DelivererOptions {
+  redis: Redis;
+  keys: Keys;
+  transport: Transport;
+  secret: Secret;
+  clock: Clock;
+  publicUrl?: string;
+  /** How long a worker keeps a scenario's templates before reading them again. */
+  templateTtlMs?: number;
+}
+
+/**
+ * Renders at send time from the templates the reconciler published to Redis (so an edit made
+ * before the send is what goes out), and sends through the configured transport.
+ */
+export function templateDeliverer(options: DelivererOptions): Deliverer {
+  const cache = new Map<string, { at: number; files: Record<string, string> }>();
+  const ttl = options.templateTtlMs ?? 5000;
+  const templates = async (scenario: string): Promise<Record<string, string>> => {
+    const hit = cache.get(scenario);
+    const now = Date.now();
+    if (hit && now - hit.at < ttl) return hit.files;
+    const files = await options.redis.hgetall(options.keys.templates(scenario));
+    cache.set(scenario, { at: now, files });
+    return files;
+  };
+  return {
+    async deliver({ scenarioName, scenario, step, contact, threadOf }) {
+      const files = await templates(scenarioName);
+      let language = chooseVariant(step, contact.fields.language, scenario.spec.language);
+      let paths = variantTemplatePaths(step, language);
+      if (files[paths.html] === undefined) {
+        language = scenario.spec.language ?? 'en';
+        paths = variantTemplatePaths({ template: step.template }, language);
+      }
+      const html = files[paths.html];
+      if (html === undefined) throw new SendFailure('temporary', `template ${paths.html} of ${scenarioName} is not published yet`);
+      const senderDomain = (step.from?.email ?? scenario.spec.sender?.email ?? 'relance.local').split('@')[1] ?? 'relance.local';
+      const thread = threadOf
+        ? { messageId: messageIdFor({ secret: options.secret, domain: senderDomain, scenario: scenarioName, step: threadOf.id, contactId: contact.id }), subject: renderInline(threadOf.subject, contact.fields) }
+        : undefined;
+      const mail = renderEmail({
+        scenario: info(scenarioName, scenario),
+        step,
+        language,
+        templates: { html, text: files[paths.text] },
+        contact: { id: contact.id, email: contact.email, fields: contact.fields },
+        vars: scenario.spec.variables,
+        formUrl: scenario.spec.form ? scenario.spec.form.url ?? `${options.publicUrl ?? 'http://localhost:8080'}/f/${scenarioName}/${scenario.spec.form.id}` : undefined,
+        publicUrl: options.publicUrl,
+        secret: options.secret,
+        messageIdDomain: senderDomain,
+        thread,
+        now: options.clock.now(),
+      });
+      try {
+        return await options.transport.send(mail);
+      } catch (err) {
+        const info = describeSendError(err);
+        throw new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
+      }
+    },
+  };
+}
+
+function info(name: string, s: Scenario): ScenarioInfo {
+  return { name, title: s.metadata.title, language: s.spec.language, sender: s.spec.sender, unsubscribe: s.spec.unsubscribe, tracking: s.spec.tracking, timeZone: s.spec.schedule?.timezone };
+}

@@ -1,0 +1,37 @@
+import type { EmailStep, Scenario, TaskStep, WebhookStep } from '../schema/scenario.gen.js';
+import type { ContactState } from './contact-state.js';
+
+/** Renders and sends one email; throws a SendFailure when it does not go out. */
+export interface Deliverer {
+  deliver(input: { scenarioName: string; scenario: Scenario; step: EmailStep; contact: ContactState; threadOf?: EmailStep }): Promise<{ messageId: string }>;
+}
+
+/** temporary: retried with backoff; bounce: the address is refused for good; rejected: this message is. */
+export type FailureKind = 'temporary' | 'bounce' | 'rejected';
+
+export class SendFailure extends Error {
+  constructor(readonly kind: FailureKind, message: string) {
+    super(message);
+  }
+}
+
+/** Calls webhooks; throws on failure (the engine retries with backoff). */
+export interface WebhookCaller {
+  call(input: { scenarioName: string; step: WebhookStep; contact: ContactState }): Promise<void>;
+}
+
+export interface TaskRecord {
+  id: string;
+  scenario: string;
+  contactId: string;
+  email: string;
+  step: string;
+  title: string;
+  assignee?: string;
+  createdAt: string;
+  dueAt?: string;
+}
+
+export function taskId(scenario: string, contactId: string, step: TaskStep): string {
+  return `${scenario}:${contactId}:${step.id}`;
+}

@@ -1,0 +1,29 @@
+import type { EnrollmentStatus } from './scenario-store.js';
+
+/**
+ * One contact's place in a scenario, packed in one hash field to keep a million enrollments
+ * small: `version|step|status|since|due|attempts`. Times are epoch seconds; `due` is 0 when
+ * nothing is scheduled (a task, a finished run).
+ */
+export interface Enrollment {
+  version: string;
+  step: string;
+  status: EnrollmentStatus;
+  since: number;
+  due: number;
+  attempts: number;
+}
+
+export function packEnrollment(e: Enrollment): string {
+  return `${e.version}|${e.step}|${e.status}|${e.since}|${e.due}|${e.attempts}`;
+}
+
+export function unpackEnrollment(value: string): Enrollment {
+  const [version = '', step = '', status = 'waiting', since = '0', due = '0', attempts = '0'] = value.split('|');
+  return { version, step, status: status as EnrollmentStatus, since: Number(since), due: Number(due), attempts: Number(attempts) };
+}
+
+/** Due work is grouped by minute: a bucket per scenario and minute holds contact ids. */
+export function minuteOf(epochSeconds: number): number {
+  return Math.floor(epochSeconds / 60);
+}
