@@ -100,7 +100,31 @@ export function buildProgram(): Command {
     .option('--once', 'one pass, then exit')
     .option('--pull', 'git pull --ff-only before each pass')
     .option('--prune', 'archive running scenarios whose file was deleted')
+    .option('--no-worker', 'reconcile only: leave sending to `relance worker` processes')
+    .option('--concurrency <n>', 'batches processed at once by this process', '4')
     .action(async (paths: string[], options) => (await import('./commands/run.js')).run(paths, options));
+
+  program
+    .command('worker')
+    .description('run scheduled work (sends, waits, webhooks) until stopped; start several to share the load')
+    .option('--concurrency <n>', 'batches processed at once', '4')
+    .option('--no-sweep', 'never take the sweeper role (workers only)')
+    .action(async (options) => (await import('./commands/worker.js')).worker(options));
+
+  program
+    .command('event')
+    .description('record what a contact did (opened, clicked, replied, unsubscribed, form-submitted, …)')
+    .argument('<type>', 'delivered, opened, clicked, replied, bounced, unsubscribed, form-submitted or converted')
+    .argument('<email>', 'the contact')
+    .option('--scenario <name>', 'the scenario the email belonged to')
+    .option('--step <id>', 'the email step')
+    .option('--form <id>', 'for form-submitted: the form')
+    .action(async (type: string, email: string, options) => (await import('./commands/events.js')).event(type, email, options));
+
+  const task = program.command('task').description('manual tasks (task steps)');
+  task.command('list').description('open tasks').action(async () => (await import('./commands/events.js')).tasks());
+  task.command('done').description('mark a task done: the contact moves on').argument('<id>', 'task id (see task list)')
+    .action(async (id: string) => (await import('./commands/events.js')).taskDone(id));
 
   const contacts = program.command('contacts').description('contact lists');
   contacts

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { startRuntime } from '../../execute/runtime.js';
 import { parseDuration, durationMs } from '../../compile/duration.js';
 import { UsageError } from '../../errors.js';
 import { reconcileOnce } from '../../run/reconcile.js';
@@ -8,7 +10,7 @@ import { withState } from '../state.js';
  * `relance run`: the long-running service. Reconciles every `--interval` until SIGTERM/SIGINT,
  * finishing the pass in progress before it exits. Logs are JSON lines (pino) on stdout.
  */
-export async function run(paths: string[], options: { interval: string; once?: boolean; pull?: boolean; prune?: boolean }): Promise<void> {
+export async function run(paths: string[], options: { interval: string; once?: boolean; pull?: boolean; prune?: boolean; worker: boolean; concurrency: string }): Promise<void> {
   let intervalMs: number | undefined;
   try { intervalMs = durationMs(parseDuration(options.interval)); } catch { /* reported below */ }
   if (!intervalMs) throw new UsageError(`--interval: "${options.interval}" is not a duration such as 30s, 1m, 5 minutes`);
@@ -25,6 +27,9 @@ export async function run(paths: string[], options: { interval: string; once?: b
   process.once('SIGINT', () => stop('SIGINT'));
   await withState(async ({ redis, keys, source }) => {
     log.info({ paths, interval: options.interval, redis: source, prefix: keys.prefix, once: options.once === true }, 'relance run started');
+    // One process can be the whole service: reconciler, sweeper and workers (SPEC 6).
+    const workerRedis = options.worker && !options.once ? new Redis(redis.options) : undefined;
+    const runtime = workerRedis ? startRuntime({ redis, workerRedis, keys, log, concurrency: Number(options.concurrency) }) : undefined;
     while (!stopping) {
       try {
         const outcome = await reconcileOnce(redis, keys, log, { paths, pull: options.pull, prune: options.prune });
@@ -36,6 +41,8 @@ export async function run(paths: string[], options: { interval: string; once?: b
       if (options.once) break;
       await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, intervalMs).unref(); });
     }
+    await runtime?.stop();
+    workerRedis?.disconnect();
   });
   log.info('relance run stopped');
 }
