@@ -49,8 +49,11 @@ const versions = new Map<string, VersionRecord>();
 const windows = new Map<string, SendWindow>();
 const RUNNABLE: EnrollmentStatus[] = ['waiting', 'running', 'deferred'];
 const BACKOFF_S = [60, 300, 900, 3600, 3 * 3600, 6 * 3600];
-/** A reservation older than this with no outcome means the worker died during the send. */
-export const IN_FLIGHT_S = 120;
+/**
+ * A reservation older than this with no outcome means the worker died during the send
+ * (RELANCE_IN_FLIGHT_SECONDS; longer than any SMTP timeout, so a live send is never mistaken).
+ */
+export const IN_FLIGHT_S = Number(process.env.RELANCE_IN_FLIGHT_SECONDS ?? 120);
 
 /**
  * Runs one batch of due contacts of one scenario: walks each through its version's graph,
