@@ -4,7 +4,8 @@ import { evaluate, type ContactView } from '../conditions/evaluate.js';
 import type { Condition, Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import { runScript } from '../state/scripts.js';
-import { minuteOf } from '../state/enrollment.js';
+import { IN_PROGRESS, readScenarioRecords, readVersion } from '../state/scenario-store.js';
+import { minuteOf, unpackEnrollment } from '../state/enrollment.js';
 import { parseDateTime } from '../time/parse.js';
 import { TimeZone } from '../time/zone.js';
 
@@ -14,7 +15,7 @@ const BATCH = 1000;
  * Streams the contacts a list scenario would enrol: members of its lists (each once), with a
  * contact record, not suppressed, matching the segment. Calls `onBatch` per batch of ids.
  */
-export async function forEachEligible(redis: Redis, keys: Keys, scenario: Scenario, onBatch: (ids: string[]) => Promise<void>): Promise<number> {
+export async function forEachEligible(redis: Redis, keys: Keys, scenario: Scenario, onBatch: (ids: string[]) => Promise<void>, busyIn: string[] = []): Promise<number> {
   const lists = scenario.spec.entry.lists ?? [];
   if (lists.length === 0) return 0;
   let source = keys.list(lists[0]!);
@@ -32,7 +33,7 @@ export async function forEachEligible(redis: Redis, keys: Keys, scenario: Scenar
     do {
       const [next, ids] = await redis.sscan(source, cursor, 'COUNT', BATCH);
       cursor = next;
-      const keep = await filterBatch(redis, keys, ids, scenario.spec.entry.segment);
+      const keep = await notBusy(redis, keys, await filterBatch(redis, keys, ids, scenario.spec.entry.segment), busyIn);
       eligible += keep.length;
       if (keep.length) await onBatch(keep);
     } while (cursor !== '0');
@@ -40,6 +41,32 @@ export async function forEachEligible(redis: Redis, keys: Keys, scenario: Scenar
     if (scratch) await redis.unlink(scratch);
   }
   return eligible;
+}
+
+/**
+ * `exclusive` (000): one scenario at a time per contact. Drops contacts in progress in one of
+ * the other running exclusive scenarios (a paused one still counts). Checked against the
+ * enrollments themselves, so an archive or a removal frees the contact with nothing to clean up.
+ */
+export async function notBusy(redis: Redis, keys: Keys, ids: string[], busyIn: string[]): Promise<string[]> {
+  if (ids.length === 0 || busyIn.length === 0) return ids;
+  const busy = new Set<string>();
+  for (const other of busyIn) {
+    const values = await redis.hmget(keys.enrollments(other), ...ids);
+    values.forEach((v, i) => { if (v && IN_PROGRESS.includes(unpackEnrollment(v).status)) busy.add(ids[i]!); });
+  }
+  return ids.filter((id) => !busy.has(id));
+}
+
+/** The other running (or paused) exclusive scenarios, for `notBusy`. */
+export async function otherExclusive(redis: Redis, keys: Keys, name: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const record of (await readScenarioRecords(redis, keys)).values()) {
+    if (record.name === name || (record.state !== 'running' && record.state !== 'paused')) continue;
+    const version = await readVersion(redis, keys, record.name, record.digest);
+    if (version?.scenario.spec.exclusive) out.push(record.name);
+  }
+  return out;
 }
 
 async function filterBatch(redis: Redis, keys: Keys, ids: string[], segment: Condition | undefined): Promise<string[]> {
@@ -90,12 +117,13 @@ export async function admitListMembers(redis: Redis, keys: Keys, input: { name: 
   if (end !== undefined && now >= end) return total;
   const due = Math.max(now, scheduleBound(input.scenario, 'start') ?? 0);
   const minute = minuteOf(due);
-  const bucketKeys = [keys.enrollments(input.name), keys.counts(input.name), keys.dueBucket(input.name, minute), keys.dueIndex()];
+  const bucketKeys = [keys.enrollments(input.name), keys.counts(input.name), keys.dueBucket(input.name, minute), keys.dueIndex(), keys.blocked(input.name)];
+  const busyIn = input.scenario.spec.exclusive ? await otherExclusive(redis, keys, input.name) : [];
   await forEachEligible(redis, keys, input.scenario, async (ids) => {
     const [admitted, blocked, already] = await runScript<number[]>(redis, 'admit', bucketKeys, [input.version, input.entry, now, cap, due, `${input.name}|${minute}`, ...ids]);
     total.admitted += admitted ?? 0;
     total.blocked += blocked ?? 0;
     total.already += already ?? 0;
-  });
+  }, busyIn);
   return total;
 }

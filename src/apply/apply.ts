@@ -50,7 +50,9 @@ export async function applyPlan(redis: Redis, keys: Keys, plan: Plan, options: {
       throw new StalePlanError(`the running state moved since this plan was made (state #${plan.basis}, now #${current}): run \`relance plan\` again`);
     }
     const applied: AppliedChange[] = [];
-    for (const change of plan.changes) {
+    // Higher priority first: when exclusive scenarios want the same contacts, it enrols them first.
+    const ordered = [...plan.changes].sort((a, b) => (b.desired?.scenario.spec.priority ?? 0) - (a.desired?.scenario.spec.priority ?? 0));
+    for (const change of ordered) {
       if (change.actions.includes('unchanged') || change.actions.includes('keep')) continue;
       applied.push(await applyChange(redis, keys, plan, change, options.now ?? new Date()));
     }

@@ -126,7 +126,7 @@ async function enterThroughTriggers(redis: Redis, keys: Keys, validation: Valida
       const at = Math.floor(now.getTime() / 1000) + Math.floor(rnd() * 7 * 86400);
       const minute = minuteOf(at);
       await redis.multi().hset(keys.contactIds(), String(contact.email), id).hset(keys.contactData(), id, JSON.stringify(contact)).exec();
-      await runScript(redis, 'admit', [keys.enrollments(name), keys.counts(name), keys.dueBucket(name, minute), keys.dueIndex()],
+      await runScript(redis, 'admit', [keys.enrollments(name), keys.counts(name), keys.dueBucket(name, minute), keys.dueIndex(), keys.blocked(name)],
         [record.digest.slice(0, 12), version.graph.entry, at, scenario.spec.limits?.maxActive ?? 0, at, `${name}|${minute}`, id]);
     }
     await redis.set(keys.contactSeq(), n);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { scheduleBound } from '../apply/admission.js';
+import { notBusy, otherExclusive, scheduleBound } from '../apply/admission.js';
 import { evaluate } from '../conditions/evaluate.js';
 import { minuteOf } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
@@ -37,10 +37,11 @@ export async function enrollOnTrigger(redis: Redis, keys: Keys, event: ContactEv
     if (trigger.when && !evaluate(trigger.when, { field: (n) => fields[n], engaged: () => false, formSubmitted: () => false })) continue;
     const limit = trigger.rateLimit ?? (on === 'api' ? { max: 30, per: 'minute' as const } : undefined);
     if (limit && !(await withinRate(redis, keys, record.name, limit, event.at))) continue;
+    if (version.scenario.spec.exclusive && (await notBusy(redis, keys, [id], await otherExclusive(redis, keys, record.name))).length === 0) continue;
     if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), id);
     const nowS = Math.floor(event.at.getTime() / 1000);
     const minute = minuteOf(nowS);
-    const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex()],
+    const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex(), keys.blocked(record.name)],
       [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, id]);
     if (admitted) entered.push(record.name);
   }

@@ -150,9 +150,11 @@ export async function processBatch(deps: EngineDeps, job: BatchJob): Promise<Bat
     if (op) ops.push(op);
   });
   if (ops.length) {
+    const nowMinute = minuteOf(nowS);
     const skipped = await runScript<string[]>(redis, 'commit-batch', [
-      keys.enrollments(job.scenario), keys.counts(job.scenario), keys.engagement(job.scenario), keys.ledger(job.scenario), keys.contactData(), keys.dueIndex(), keys.errors(job.scenario), ...buckets,
-    ], [JSON.stringify(ops)]);
+      keys.enrollments(job.scenario), keys.counts(job.scenario), keys.engagement(job.scenario), keys.ledger(job.scenario), keys.contactData(), keys.dueIndex(), keys.errors(job.scenario),
+      keys.blocked(job.scenario), keys.dueBucket(job.scenario, nowMinute), ...buckets,
+    ], [JSON.stringify(ops), nowS, `${job.scenario}|${nowMinute}`, nowMinute * 60]);
     stats.stale += skipped.length;
   }
   const unknown = [...outcomes.entries()].filter(([, o]) => o.decision === 'pending');
@@ -186,7 +188,7 @@ interface CommitOp {
 
 function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; enrollment: Enrollment; old: string; version: VersionRecord }, r: WalkResult, outcome: Outcome | undefined, nowS: number, buckets: string[], stats: BatchStats): CommitOp | undefined {
   const e = c.enrollment;
-  let next: { step: string; status: WalkResult['status'] | 'deferred'; due: number; attempts: number } = { step: r.step, status: r.status, due: Math.ceil(r.due / 1000), attempts: 0 };
+  let next: { step: string; status: WalkResult['status'] | 'deferred'; due: number; attempts: number } = { step: r.step, status: r.status, due: dueSeconds(r.due), attempts: 0 };
   let eng: string | null = null;
   let ledger: string | null = null;
   let value: string | null = null;
@@ -196,7 +198,7 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
     const field = email ? ledgerField(c.state.id, email.id, e.since) : null;
     if (d === 'sent-now' || d === 'sent' || d === 'pending') {
       // Went out (now, before a crash, or possibly: outcome unknown, never sent again).
-      next = { step: r.after!.step, status: r.after!.status, due: Math.ceil(r.after!.due / 1000), attempts: 0 };
+      next = { step: r.after!.step, status: r.after!.status, due: dueSeconds(r.after!.due), attempts: 0 };
       if (email) {
         addFlag(c.state.engagement, 'received', email.id);
         eng = JSON.stringify(c.state.engagement);
@@ -247,7 +249,10 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
   const passed = r.effect && r.effect.kind !== 'task' && next.step === r.step ? r.passed.slice(0, r.beforeEffect) : r.passed;
   // A contact that moved (even back to the step it was on, in a loop) starts a new visit.
   const packed = packEnrollment({ version: e.version, step: next.step, status, since: passed.length > 0 ? nowS : e.since, due: next.due, attempts: next.attempts });
-  if (packed === c.old) return undefined;
+  if (packed === c.old) {
+    // Nothing changed (a wait not over yet): the sweep consumed its entry, so queue it again.
+    return RUNNABLE.includes(status) && next.due > 0 ? requeue(deps, scenario, c, Math.max(next.due, nowS + 60), buckets) : undefined;
+  }
   const done = ['finished', 'replied', 'error'].includes(status);
   if (done) stats.finished++;
   let bucket = 0;
@@ -256,7 +261,7 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
     const key = deps.keys.dueBucket(scenario, minute);
     let index = buckets.indexOf(key);
     if (index < 0) { buckets.push(key); index = buckets.length - 1; }
-    bucket = index + 8; // KEYS[8…]
+    bucket = index + 10; // KEYS[10…]
   }
   return {
     id: c.state.id, old: c.old, new: packed,
@@ -272,6 +277,14 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
   };
 }
 
+/**
+ * Due times are whole minutes, rounded up: work is swept per minute, so a contact due at
+ * 09:00:12 runs at 09:01:00 rather than early at 09:00:00 (when its wait is not over).
+ */
+function dueSeconds(ms: number): number {
+  return ms <= 0 ? 0 : Math.ceil(ms / 60_000) * 60;
+}
+
 /** Queues the contact again at `dueS` without changing its enrollment. */
 function requeue(deps: EngineDeps, scenario: string, c: { state: ContactState; enrollment: Enrollment; old: string }, dueS: number, buckets: string[]): CommitOp {
   const minute = minuteOf(dueS);
@@ -279,7 +292,7 @@ function requeue(deps: EngineDeps, scenario: string, c: { state: ContactState; e
   let index = buckets.indexOf(key);
   if (index < 0) { buckets.push(key); index = buckets.length - 1; }
   const at = `${c.enrollment.version}|${c.enrollment.step}|${c.enrollment.status}`;
-  return { id: c.state.id, old: c.old, new: c.old, from: at, to: at, bucket: index + 8, member: `${scenario}|${minute}`, score: minute * 60, eng: null, fields: null, ledger: null, value: null, done: false, passed: [], reason: null, outcome: null };
+  return { id: c.state.id, old: c.old, new: c.old, from: at, to: at, bucket: index + 10, member: `${scenario}|${minute}`, score: minute * 60, eng: null, fields: null, ledger: null, value: null, done: false, passed: [], reason: null, outcome: null };
 }
 
 /**

@@ -39,6 +39,8 @@ export class Keys {
   quota = (sender: string, provider: string, week: string) => this.k('quota', sender, provider, week);
   /** Email template texts by path, refreshed by the reconciler: bound at send time. */
   templates = (name: string) => this.k('templates', name);
+  /** Contacts waiting over the active cap (000's "blocked"), in the order they arrived. */
+  blocked = (name: string) => this.k('blocked', name);
   /** Why enrollments ended in `error`: contact id → reason (shown by status and reports). */
   errors = (name: string) => this.k('errors', name);
   /** Open manual tasks: task id → JSON. */

@@ -6,6 +6,7 @@
 -- KEYS[2]  counts:<scenario>        hash "version|step|status" -> n, and "_active" -> n
 -- KEYS[3]  due:<scenario>:<minute>  list of contact ids due in that minute
 -- KEYS[4]  due-index                zset "<scenario>|<minute>" -> minute * 60
+-- KEYS[5]  blocked:<scenario>       list of blocked ids, let in as places free up
 -- ARGV[1]  version (short digest)
 -- ARGV[2]  entry step id
 -- ARGV[3]  now, in epoch seconds
@@ -28,6 +29,7 @@ for i = 7, #ARGV do
     redis.call('HSET', KEYS[1], id, version .. '|' .. step .. '|' .. status .. '|' .. now .. '|' .. at .. '|0')
     redis.call('HINCRBY', KEYS[2], version .. '|' .. step .. '|' .. status, 1)
     if status == 'blocked' then
+      redis.call('RPUSH', KEYS[5], id)
       blocked = blocked + 1
     else
       admitted = admitted + 1

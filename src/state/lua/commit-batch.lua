@@ -7,7 +7,12 @@
 -- KEYS[5]   contact:data
 -- KEYS[6]   due-index
 -- KEYS[7]   errors:<scenario>  (why an enrollment ended in error)
--- KEYS[8…]  due buckets used by this batch
+-- KEYS[8]   blocked:<scenario> (contacts over the active cap, let in as places free up)
+-- KEYS[9]   the due bucket of the current minute (where a let-in contact goes)
+-- KEYS[10…] due buckets used by this batch
+-- ARGV[2]   now, epoch seconds
+-- ARGV[3]   KEYS[9]'s due-index member
+-- ARGV[4]   KEYS[9]'s minute * 60
 -- ARGV[1]   JSON array of operations:
 --   { id, old, new, from, to, bucket (KEYS index or 0), member, score, eng, fields, ledger, value, done, passed, reason, outcome }
 --   `from`/`to` are "version|step|status" count fields; `done` frees an active place;
@@ -29,7 +34,23 @@ for _, op in ipairs(ops) do
       redis.call('HINCRBY', KEYS[2], op.from, -1)
       redis.call('HINCRBY', KEYS[2], op.to, 1)
     end
-    if op.done then redis.call('HINCRBY', KEYS[2], '_active', -1) end
+    if op.done then
+      redis.call('HINCRBY', KEYS[2], '_active', -1)
+      -- A place is free: the first blocked contact enters now (000).
+      local waiting = redis.call('LPOP', KEYS[8])
+      local value = waiting and redis.call('HGET', KEYS[1], waiting)
+      if value then
+        local version, step, status = string.match(value, '^([^|]*)|([^|]*)|([^|]*)|')
+        if status == 'blocked' then
+          redis.call('HSET', KEYS[1], waiting, version .. '|' .. step .. '|waiting|' .. ARGV[2] .. '|' .. ARGV[2] .. '|0')
+          redis.call('HINCRBY', KEYS[2], version .. '|' .. step .. '|blocked', -1)
+          redis.call('HINCRBY', KEYS[2], version .. '|' .. step .. '|waiting', 1)
+          redis.call('HINCRBY', KEYS[2], '_active', 1)
+          redis.call('RPUSH', KEYS[9], waiting)
+          redis.call('ZADD', KEYS[6], 'NX', ARGV[4], ARGV[3])
+        end
+      end
+    end
     if op.reason ~= cjson.null and op.reason then redis.call('HSET', KEYS[7], op.id, op.reason) end
     if op.outcome ~= cjson.null and op.outcome then redis.call('HINCRBY', KEYS[2], '_outcome|' .. op.outcome, 1) end
     for _, step in ipairs(op.passed) do redis.call('HINCRBY', KEYS[2], '_passed|' .. step, 1) end
