@@ -17,8 +17,18 @@ export interface ScenarioStatus {
   stateBy: 'git' | 'cli';
   byStatus: Partial<Record<EnrollmentStatus, number>>;
   inProgress: number;
-  /** Live view (004): how many contacts are at each step now. */
-  bySteps: Array<{ step: string; type: string; count: number }>;
+  /** Live view (004): how many contacts are at each step now, and how many went through it. */
+  bySteps: Array<{ step: string; type: string; count: number; through: number }>;
+  /** How finished runs ended: success, failure, end. */
+  outcomes: Record<string, number>;
+  /** Enrollments in error, with a few of their reasons (SPEC 4: visible to the user). */
+  errors: { count: number; samples: Array<{ contactId: string; reason: string }> };
+}
+
+function pairs(flat: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
 }
 
 export async function readStatus(redis: Redis, keys: Keys, only?: string, now = new Date()): Promise<ScenarioStatus[]> {
@@ -27,6 +37,10 @@ export async function readStatus(redis: Redis, keys: Keys, only?: string, now = 
   for (const record of records.values()) {
     if (only && record.name !== only) continue;
     const rows = await readCounts(redis, keys, record.name);
+    const totals = await redis.hgetall(keys.counts(record.name));
+    const outcomes = Object.fromEntries(Object.entries(totals).filter(([k, v]) => k.startsWith('_outcome|') && Number(v) > 0).map(([k, v]) => [k.slice(9), Number(v)]));
+    const [, sample] = await redis.hscan(keys.errors(record.name), '0', 'COUNT', 10);
+    const errors = { count: await redis.hlen(keys.errors(record.name)), samples: pairs(sample).slice(0, 10).map(([contactId, reason]) => ({ contactId, reason })) };
     const byStatus: Partial<Record<EnrollmentStatus, number>> = {};
     const atStep = new Map<string, number>();
     for (const r of rows) {
@@ -49,7 +63,9 @@ export async function readStatus(redis: Redis, keys: Keys, only?: string, now = 
       stateBy: record.stateBy,
       byStatus,
       inProgress,
-      bySteps: steps.map((step) => ({ step, type: version?.graph.steps[step]?.step.type ?? '?', count: atStep.get(step) ?? 0 })),
+      bySteps: steps.map((step) => ({ step, type: version?.graph.steps[step]?.step.type ?? '?', count: atStep.get(step) ?? 0, through: Number(totals[`_passed|${step}`] ?? 0) })),
+      outcomes,
+      errors,
     });
   }
   return out;

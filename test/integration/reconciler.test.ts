@@ -166,7 +166,7 @@ describe('plan and apply against a real Redis', () => {
     await planAndApply(redis, keys, scn.dir);
     const status = await readStatus(redis, keys);
     expect(status.map((s) => [s.name, s.colour, s.inProgress])).toEqual([['standard', 'orange', 4], ['welcome', 'red', 0]]);
-    expect(status[0]!.bySteps[0]).toEqual({ step: 'initial', type: 'email', count: 4 });
+    expect(status[0]!.bySteps[0]).toEqual({ step: 'initial', type: 'email', count: 4, through: 0 });
 
     expect(await changeContactState(redis, keys, 'standard', 'cfo1@prospect1.example', 'pause')).toBe('waiting');
     expect((await readStatus(redis, keys, 'standard'))[0]!.byStatus).toEqual({ waiting: 3, paused: 1 });

@@ -36,8 +36,12 @@ export async function status(scenario: string | undefined, options: { json?: boo
     String((r.byStatus.finished ?? 0) + (r.byStatus.replied ?? 0)),
   ]);
   process.stdout.write(columns([header, ...table]) + '\n');
-  if (scenario && rows[0]) {
-    process.stdout.write(`\nContacts at each step now:\n${rows[0].bySteps.map((s) => `  ${s.step.padEnd(28)} ${s.type.padEnd(10)} ${s.count}`).join('\n')}\n`);
+  const one = scenario ? rows[0] : undefined;
+  if (one) {
+    process.stdout.write(`\nStep                          type        now  went through\n${one.bySteps.map((s) => `  ${s.step.padEnd(28)} ${s.type.padEnd(10)} ${String(s.count).padStart(4)}  ${String(s.through).padStart(12)}`).join('\n')}\n`);
+    const outcomes = Object.entries(one.outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
+    if (outcomes) process.stdout.write(`\nFinished runs: ${outcomes}\n`);
+    if (one.errors.count) process.stdout.write(`\n${one.errors.count} in error, for example:\n${one.errors.samples.map((e) => `  contact ${e.contactId}: ${e.reason}`).join('\n')}\n`);
   }
 }
 
