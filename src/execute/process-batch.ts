@@ -142,6 +142,9 @@ export async function processBatch(deps: EngineDeps, job: BatchJob): Promise<Bat
     await tx.exec();
   }
 
+  // Hard bounces suppress the address for every scenario before anything else is recorded.
+  for (const [i, o] of outcomes) if (o.decision === 'bounced') await suppressBounced(deps, contacts[i]!.state, o.error ?? 'bounced');
+
   // Commit every contact's move in one script (compare-and-set on the enrollment).
   const ops: CommitOp[] = [];
   const buckets: string[] = [];
@@ -224,7 +227,6 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
       ledger = field;
       value = `failed|bounced|${nowS}`;
       next = { step: r.step, status: 'finished', due: 0, attempts: 0 };
-      void suppressBounced(deps, c.state, outcome?.error ?? 'bounced');
       stats.bounced++;
     } else if (d === 'rejected') {
       // A permanent refusal of this message (not of the address): no retry, visible as an error.
@@ -272,7 +274,7 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
     ledger, value, done,
     // Through-counts only count moves that happened: after a failed send, only the steps before it.
     passed,
-    reason: status === 'error' ? (outcome?.error ?? r.reason ?? 'unknown error').slice(0, 500) : null,
+    reason: status === 'error' ? (outcome?.error ?? (next.step === r.after?.step ? r.after.reason : r.reason) ?? 'unknown error').slice(0, 500) : null,
     outcome: status === 'finished' ? (next.step === r.after?.step ? r.after.outcome : r.outcome) ?? 'end' : null,
   };
 }

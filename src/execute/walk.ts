@@ -21,7 +21,7 @@ export interface WalkResult {
   due: number;
   effect?: Effect;
   /** After the effect succeeds: where the contact goes, and when. */
-  after?: { step: string; status: WalkResult['status']; due: number; outcome?: Outcome };
+  after?: { step: string; status: WalkResult['status']; due: number; outcome?: Outcome; reason?: string };
   outcome?: Outcome;
   reason?: string;
   /** Field changes made by score and update steps on the way. */
@@ -49,7 +49,7 @@ export function walk(graph: StepGraph, scenario: Scenario, contact: ContactState
   const done = (result: Omit<WalkResult, 'passed' | 'fields' | 'beforeEffect'>): WalkResult => {
     if (!effect) return { ...result, passed, fields, beforeEffect: passed.length };
     const { effect: _e, ...after } = result;
-    return { step: effectStep, status: 'waiting', due: now, effect, after: { step: after.step, status: after.status, due: after.due, outcome: after.outcome }, passed, fields, beforeEffect };
+    return { step: effectStep, status: 'waiting', due: now, effect, after: { step: after.step, status: after.status, due: after.due, outcome: after.outcome, reason: after.reason }, passed, fields, beforeEffect };
   };
   for (let guard = 0; guard < MAX_STEPS; guard++) {
     if (current === null) return done({ step: passed.at(-1) ?? at, status: 'finished', due: 0, outcome: 'end' });

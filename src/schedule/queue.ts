@@ -13,8 +13,7 @@ export function stepsQueue(redis: Redis, keys: Keys): Queue<BatchJob> {
     defaultJobOptions: {
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000 },
-      // Job ids stay known for an hour, so a sweep that re-queues the same entries is deduplicated.
-      removeOnComplete: { age: 3600, count: 100_000 },
+      removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: { age: 7 * 86400 },
     },
   });

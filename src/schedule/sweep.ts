@@ -39,11 +39,12 @@ export async function sweepOnce(redis: Redis, keys: Keys, queue: Queue<BatchJob>
       await runScript(redis, 'sweep-bucket', [bucket, keys.dueIndex()], [ids.length, member]);
       continue;
     }
-    const jobs: Array<{ name: string; data: BatchJob; opts: { jobId: string } }> = [];
+    const jobs: Array<{ name: string; data: BatchJob }> = [];
     for (let i = 0; i < ids.length; i += batchSize) {
-      const chunk = ids.slice(i, i + batchSize);
-      // Deterministic ids: a sweep that crashed before trimming re-queues the same jobs, deduplicated.
-      jobs.push({ name: 'batch', data: { scenario, minute, ids: chunk }, opts: { jobId: `${scenario}.${minute}.${chunk[0]}.${chunk.at(-1)}.${chunk.length}` } });
+      // No custom job id: the same contacts may rightly be queued again in the same minute (a
+      // wake, a resume). A sweep that crashed before trimming re-queues a batch; running it twice
+      // is harmless (the commit compares and sets, the ledger refuses a second send).
+      jobs.push({ name: 'batch', data: { scenario, minute, ids: ids.slice(i, i + batchSize) } });
     }
     if (jobs.length) await queue.addBulk(jobs);
     await runScript(redis, 'sweep-bucket', [bucket, keys.dueIndex()], [ids.length, member]);
