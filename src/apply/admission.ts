@@ -119,11 +119,21 @@ export async function admitListMembers(redis: Redis, keys: Keys, input: { name: 
   const minute = minuteOf(due);
   const bucketKeys = [keys.enrollments(input.name), keys.counts(input.name), keys.dueBucket(input.name, minute), keys.dueIndex(), keys.blocked(input.name)];
   const busyIn = input.scenario.spec.exclusive ? await otherExclusive(redis, keys, input.name) : [];
-  await forEachEligible(redis, keys, input.scenario, async (ids) => {
+  const perDay = input.scenario.spec.limits?.maxEntriesPerDay;
+  const dayKey = keys.scratch(`entries:${input.name}:${new Date(now * 1000).toISOString().slice(0, 10)}`);
+  await forEachEligible(redis, keys, input.scenario, async (candidates) => {
+    // limits.maxEntriesPerDay: the rest enter on later days (the reconcile loop admits again).
+    let ids = candidates;
+    if (perDay) {
+      const used = Number((await redis.get(dayKey)) ?? 0);
+      ids = candidates.slice(0, Math.max(0, perDay - used));
+      if (ids.length === 0) return;
+    }
     const [admitted, blocked, already] = await runScript<number[]>(redis, 'admit', bucketKeys, [input.version, input.entry, now, cap, due, `${input.name}|${minute}`, ...ids]);
     total.admitted += admitted ?? 0;
     total.blocked += blocked ?? 0;
     total.already += already ?? 0;
+    if (perDay && (admitted ?? 0) + (blocked ?? 0) > 0) await redis.multi().incrby(dayKey, (admitted ?? 0) + (blocked ?? 0)).expire(dayKey, 3 * 86400).exec();
   }, busyIn);
   return total;
 }

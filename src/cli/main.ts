@@ -57,6 +57,22 @@ export function buildProgram(): Command {
     .action(async (paths: string[], options) => (await import('./commands/demo.js')).demo(paths, options));
 
   program
+    .command('simulate')
+    .description('forecast a scenario without sending: sends per day, the last email given windows and quotas, where contacts end')
+    .argument('<scenario>', 'a scenario file, or the name of one in scenarios/')
+    .option('--contacts <n>', 'synthetic contacts', '1000')
+    .option('--days <n>', 'days to simulate from the first entry', '120')
+    .option('--seed <n>', 'random seed (same seed, same forecast)', '42')
+    .option('--start <date>', 'when contacts enter, in the scenario time zone (default: now; never before schedule.start)')
+    .option('--open-rate <r>', 'share of emails opened (0-1)')
+    .option('--click-rate <r>', 'share of emails clicked (0-1)')
+    .option('--reply-rate <r>', 'share of emails replied to (0-1)')
+    .option('--form-rate <r>', 'share of emails leading to a form submission (0-1)')
+    .option('--unsubscribe-rate <r>', 'share of emails leading to an unsubscribe (0-1)')
+    .option('--json', 'print the forecast as JSON')
+    .action(async (scenario: string, options) => (await import('./commands/simulate.js')).simulate(scenario, options));
+
+  program
     .command('plan')
     .description('compare the scenario files with the running state: exit 0 in sync, 2 changes to apply, 1 error')
     .argument('[paths...]', 'files or directories', ['scenarios'])

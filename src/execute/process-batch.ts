@@ -269,8 +269,10 @@ function commitOp(deps: EngineDeps, scenario: string, c: { state: ContactState; 
     id: c.state.id, old: c.old, new: packed,
     from: `${e.version}|${e.step}|${e.status}`, to: `${e.version}|${next.step}|${status}`,
     bucket, member: `${scenario}|${minute}`, score: minute * 60,
-    eng: eng ?? (email ? JSON.stringify(c.state.engagement) : null),
-    fields: r.fields ? JSON.stringify({ ...c.state.fields, ...withoutNulls(r.fields) }) : null,
+    // Engagement is written only when this pass changed it for real (a send, a bounce): the walk
+    // marked the email received optimistically, which a deferred or failed send must not keep.
+    eng,
+    fields: r.fields ? JSON.stringify(merged(c.state.fields, r.fields)) : null,
     ledger, value, done,
     // Through-counts only count moves that happened: after a failed send, only the steps before it.
     passed,
@@ -306,8 +308,11 @@ export function ledgerField(contactId: string, step: string, since: number): str
   return `${contactId}|${step}|${since}`;
 }
 
-function withoutNulls(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+/** Field changes from score and update steps; `null` (an `unset`) removes the field. */
+function merged(fields: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...fields, ...changes };
+  for (const [k, v] of Object.entries(changes)) if (v === null) delete out[k];
+  return out;
 }
 
 async function suppressBounced(deps: EngineDeps, contact: ContactState, reason: string): Promise<void> {

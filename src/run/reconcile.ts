@@ -61,7 +61,8 @@ async function admitLateMembers(redis: Redis, keys: Keys, log: Logger): Promise<
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     if (record.state !== 'running') continue;
     const version = await readVersion(redis, keys, record.name, record.digest.slice(0, 12));
-    if (!version?.scenario.spec.entry.runIndefinitely) continue;
+    // Later list members (runIndefinitely), and members held back by a daily entry limit.
+    if (!version?.scenario.spec.entry.runIndefinitely && !version?.scenario.spec.limits?.maxEntriesPerDay) continue;
     const result = await admitListMembers(redis, keys, { name: record.name, version: record.digest.slice(0, 12), entry: version.graph.entry, scenario: version.scenario, now: new Date() });
     if (result.admitted + result.blocked > 0) log.info({ scenario: record.name, ...result }, 'new list members entered');
   }

@@ -92,3 +92,14 @@ describe('admission rules', () => {
     }
   });
 });
+
+describe('daily entry limit', () => {
+  it('lets at most limits.maxEntriesPerDay contacts in per day; the others enter on later days', async () => {
+    const { redis, keys } = testRedis();
+    const dir = await tempDir({ 's.yaml': scenario('trickle', '  limits: { maxEntriesPerDay: 3 }'), 'm/x.html.hbs': 'hi' });
+    await seedContacts(redis, keys, 'l', contacts(7));
+    const result = await planAndApply(redis, keys, dir);
+    expect(result.applied[0]!.admission!.admitted).toBe(3);
+    expect(await redis.hlen(keys.enrollments('trickle'))).toBe(3);
+  });
+});
