@@ -54,6 +54,8 @@ describe('contacts import of a large file', () => {
     expect(calls).toBeGreaterThan(size / (1 << 20) - 1); // read chunk by chunk, not in one go
     console.log(`file ${(size / 1e6).toFixed(1)} MB, memory held at most +${((peak - before) / 1e6).toFixed(1)} MB`);
     // ~5 MB of batches in flight and ~6 MB of duplicate-address table for 200k rows, whatever the file size.
-    expect(peak - before).toBeLessThan(size / 3);
+    // Loading the file whole would hold at least its size (as text, twice that); streaming holds a
+    // few chunks. Half the size leaves room for a loaded machine's slower drain, and still tells them apart.
+    expect(peak - before).toBeLessThan(size / 2);
   });
 });
