@@ -17,7 +17,8 @@ import { runScript } from '../state/scripts.js';
 import { VirtualClock } from '../time/clock.js';
 import { createTransport } from '../transports/index.js';
 import type { ValidationResult } from '../validate/validate.js';
-import { DEFAULT_RATES, EventQueue, reactions, type EngagementRates } from './engagement.js';
+import { TimeQueue } from '../time/time-queue.js';
+import { DEFAULT_RATES, reactions, type EngagementRates, type SyntheticEvent } from './engagement.js';
 import { seededRandom } from './random.js';
 import { demoReport, type DemoReport } from './report.js';
 import { satisfy, syntheticContact } from './synthetic-contacts.js';
@@ -49,13 +50,13 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
   const clock = new VirtualClock(options.start);
   const rnd = seededRandom(options.seed);
   const sink = await webhookSink();
-  const events = new EventQueue();
+  const events = new TimeQueue<SyntheticEvent>();
   const transport = createTransport({ kind: 'outbox', dir: options.outbox });
   const inner = templateDeliverer({ redis, keys, transport, secret: resolveSecret({ dir: '.relance' }), clock });
   const deliverer: Deliverer = {
     async deliver(input) {
       const sent = await inner.deliver(input);
-      for (const e of reactions(options.rates, rnd, { at: clock.now().getTime(), email: input.contact.email, scenario: input.scenarioName, scenarioSpec: input.scenario, step: input.step })) events.push(e);
+      for (const e of reactions(options.rates, rnd, { at: clock.now().getTime(), email: input.contact.email, scenario: input.scenarioName, scenarioSpec: input.scenario, step: input.step })) events.push(e.at, 0, e);
       return sent;
     },
   };
@@ -69,10 +70,10 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
     const entered = await enterThroughTriggers(redis, keys, validation, options, rnd, clock.now());
     engine.startWorker();
     await engine.runUntil(clock, new Date(options.start.getTime() + options.days * DAY), {
-      next: () => events.peek()?.at,
+      next: () => events.peekTime(),
       onTick: async (now) => {
-        for (let e = events.peek(); e && e.at <= now.getTime(); e = events.peek()) {
-          events.pop();
+        while ((events.peekTime() ?? Infinity) <= now.getTime()) {
+          const e = events.pop()!;
           if (e.kind === 'event') await recordEvent(redis, keys, { type: e.type, email: e.email, scenario: e.scenario, step: e.step, form: e.form, at: now }).catch(() => undefined);
           else await setField(redis, keys, e.email, e.scenario, e.field, e.value, now);
         }

@@ -9,7 +9,7 @@ import type { EmailStep, Outcome, Scenario } from '../schema/scenario.gen.js';
 import { parseDateTime } from '../time/parse.js';
 import { SendWindow } from '../time/window.js';
 import { DAY, HOUR, dayOf, isoDate, isoWeekday, type TimeZone, type Wall } from '../time/zone.js';
-import { TimeQueue } from './queue.js';
+import { TimeQueue } from '../time/time-queue.js';
 import { tabulatedWindow } from './tabulated-zone.js';
 
 /**

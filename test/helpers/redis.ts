@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach } from 'vitest';
+import { deletePrefix } from '../../src/state/delete-prefix.js';
 import { Keys } from '../../src/state/keys.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -17,14 +18,7 @@ export function testRedis(): { redis: Redis; keys: Keys } {
   return { redis, keys };
 }
 
-export async function deleteKeys(redis: Redis, keys: Keys): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
-}
+export const deleteKeys = deletePrefix;
 
 afterEach(async () => {
   const redis = clients[0];

@@ -3,6 +3,7 @@ import { DEFAULT_DEMO, runDemo } from '../../demo/run-demo.js';
 import { formatDemoReport } from '../../demo/report.js';
 import { formatDiagnostics } from '../../diagnostics/format.js';
 import { ValidationFailedError } from '../../errors.js';
+import { deletePrefix } from '../../state/delete-prefix.js';
 import { Keys } from '../../state/keys.js';
 import { validatePaths } from '../../validate/validate.js';
 import { withState } from '../state.js';
@@ -22,21 +23,12 @@ export async function demo(paths: string[], options: { contacts: string; days: s
   const report = await withState(async ({ redis }) => {
     // The demo has a prefix of its own, emptied first: it never touches the real running state.
     const keys = new Keys('relance-demo');
-    await wipe(redis, keys);
+    await deletePrefix(redis, keys);
     try {
       return await runDemo(redis, keys, validation, paths, { ...DEFAULT_DEMO, rates, contacts: Number(options.contacts), days: Number(options.days), seed: Number(options.seed) });
     } finally {
-      await wipe(redis, keys);
+      await deletePrefix(redis, keys);
     }
   });
   process.stdout.write((options.json ? JSON.stringify(report, null, 2) : formatDemoReport(report)) + '\n');
-}
-
-async function wipe(redis: import('ioredis').Redis, keys: Keys): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
 }

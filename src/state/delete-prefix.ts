@@ -1,0 +1,12 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.js';
+
+/** Deletes every key under a prefix (the demo's scratch state, a test's keys), in batches. */
+export async function deletePrefix(redis: Redis, keys: Keys): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
+    cursor = next;
+    if (found.length) await redis.unlink(...found);
+  } while (cursor !== '0');
+}
