@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import { LockHeldError, acquireLock, type Lock } from '../apply/lock.js';
 import { stepsQueue, QUEUE_NAME } from '../schedule/queue.js';
 import { nextDue, sweepOnce } from '../schedule/sweep.js';
-import type { Clock } from '../time/clock.js';
 import type { VirtualClock } from '../time/clock.js';
 import { processBatch, type BatchJob, type BatchStats, type EngineDeps } from './process-batch.js';
 
@@ -94,8 +93,4 @@ export class Engine {
       await new Promise((r) => setTimeout(r, 2));
     }
   }
-}
-
-export function isClock(c: unknown): c is Clock {
-  return typeof (c as Clock)?.now === 'function';
 }

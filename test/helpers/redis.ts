@@ -18,11 +18,9 @@ export function testRedis(): { redis: Redis; keys: Keys } {
   return { redis, keys };
 }
 
-export const deleteKeys = deletePrefix;
-
 afterEach(async () => {
   const redis = clients[0];
-  if (redis) for (const keys of prefixes.splice(0)) await deleteKeys(redis, keys);
+  if (redis) for (const keys of prefixes.splice(0)) await deletePrefix(redis, keys);
 });
 
 afterAll(async () => {
