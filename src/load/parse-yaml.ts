@@ -28,7 +28,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false, merge: false }) as Document.Parsed[];
+    docs = withPlainEnv(() => parseAllDocuments(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false, merge: false }) as Document.Parsed[]);
   } catch (err) {
     // The composer recurses per nesting level; a pathological file can exhaust the stack.
     at(0, 'yaml-syntax', describeCrash(err));
@@ -72,6 +72,23 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     return fail();
   }
   return { doc, lineCounter, value, diagnostics };
+}
+
+/**
+ * The yaml library reads `process.env.LOG_TOKENS` once per token, and Node's `process.env` is a
+ * native interceptor that calls getenv on every read: 40% of the parse time of a scenario file.
+ * Parsing is synchronous, so swapping in a plain copy for its duration is invisible to other code.
+ */
+let plainEnv: NodeJS.ProcessEnv | undefined;
+function withPlainEnv<T>(parse: () => T): T {
+  const real = process.env;
+  plainEnv ??= { ...real };
+  process.env = plainEnv;
+  try {
+    return parse();
+  } finally {
+    process.env = real;
+  }
 }
 
 function yamlMessage(code: string, message: string): string {

@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import Handlebars from 'handlebars';
+import { quickReferences } from './quick-references.js';
+import { collectReferences, type Reference } from './references.js';
 
 export interface TemplateSource {
   path: string;
   text: string;
-  ast?: hbs.AST.Program;
+  /** The names the template reads (present when it parsed). */
+  references?: Reference[];
   parseError?: { message: string; line: number; column: number };
 }
 
@@ -55,14 +58,15 @@ function readIfExists(path: string): TemplateSource | null {
   return parseSource(path, readFileSync(path, 'utf8'));
 }
 
-const EMPTY: hbs.AST.Program = { type: 'Program', body: [], blockParams: [], loc: { source: '', start: { line: 1, column: 0 }, end: { line: 1, column: 0 } } } as unknown as hbs.AST.Program;
-
 export function parseSource(path: string, text: string): TemplateSource {
   // Plain text with no mustache cannot hold a variable or a syntax error.
-  if (!text.includes('{{')) return { path, text, ast: EMPTY };
+  if (!text.includes('{{')) return { path, text, references: [] };
+  // Most emails use only plain mustaches and blocks: a linear scan reads those.
+  const quick = quickReferences(text);
+  if (quick) return { path, text, references: quick };
   try {
     // Only the names matter here, not whitespace control: the cheaper parse is enough.
-    return { path, text, ast: Handlebars.parseWithoutProcessing(text) };
+    return { path, text, references: collectReferences(Handlebars.parseWithoutProcessing(text)) };
   } catch (err) {
     return { path, text, parseError: parseErrorOf(err) };
   }

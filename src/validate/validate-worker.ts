@@ -1,11 +1,13 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioFile } from '../load/load-scenario.js';
 import { TemplateStore } from '../templates/template-store.js';
+import type { WorkerInput } from './parallel.js';
 import { checkLoaded } from './validate.js';
 
-// One worker of a parallel validation: receives batches of file paths, answers with each file's
-// diagnostics and, when valid, its scenario and graph (plain data, cheap to clone).
+// One worker of a parallel validation: claims files from the shared counter until none is left,
+// and answers each with its diagnostics and, when valid, its scenario and graph (plain data).
+const { files, next } = workerData as WorkerInput;
 const templates = new TemplateStore();
-parentPort!.on('message', (files: string[]) => {
-  parentPort!.postMessage(files.map((file) => checkLoaded(loadScenarioFile(file), templates)));
-});
+for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
+  parentPort!.postMessage([i, checkLoaded(loadScenarioFile(files[i]!), templates)]);
+}

@@ -6,7 +6,7 @@ import { locate } from '../load/locate.js';
 import { loadScenarioFile, type LoadedScenario } from '../load/load-scenario.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { TemplateStore } from '../templates/template-store.js';
-import { checkInWorkers, defaultJobs } from './parallel.js';
+import { checkInParallel, defaultJobs } from './parallel.js';
 import { createRuleContext } from './rule-context.js';
 import { rules } from './rules/index.js';
 
@@ -35,7 +35,8 @@ export async function validatePaths(paths: readonly string[], options: { jobs?: 
   const scenarios: ValidScenario[] = [];
   // Parsing is CPU-bound: many files are spread over worker threads, a few are checked here.
   const templates = new TemplateStore();
-  const checked = jobs > 1 ? await checkInWorkers(files, jobs) : files.map((file) => checkLoaded(loadScenarioFile(file), templates));
+  const checkHere = (file: string) => checkLoaded(loadScenarioFile(file), templates);
+  const checked = jobs > 1 ? await checkInParallel(files, jobs, checkHere) : files.map(checkHere);
   for (const c of checked) {
     diagnostics.push(...c.diagnostics);
     if (c.valid) scenarios.push(c.valid);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { EmailStep } from '../../schema/scenario.gen.js';
 import { HELPERS, knownNames } from '../../templates/context.js';
-import { collectReferences } from '../../templates/references.js';
 import { parseSource, templatePaths, type TemplateSource } from '../../templates/template-store.js';
 import { didYouMean } from '../../util/did-you-mean.js';
 import type { Rule, RuleContext } from '../rule-context.js';
@@ -70,7 +69,7 @@ interface NameProblem { line: number; column: number; code: string; message: str
 function unknownNames(source: TemplateSource, names: Set<string>, ctx: RuleContext): NameProblem[] {
   const problems: NameProblem[] = [];
   const vars = ctx.scenario.spec.variables ?? {};
-  for (const ref of collectReferences(source.ast!)) {
+  for (const ref of source.references ?? []) {
     const at = { line: ref.line, column: ref.column };
     if (ref.helper) {
       if (!HELPERS.includes(ref.head)) {
