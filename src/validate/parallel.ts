@@ -1,9 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { ValidScenario } from './validate.js';
-
-export type Checked = { diagnostics: Diagnostic[]; valid?: ValidScenario };
+import type { Checked } from './validate.js';
 
 /** Below this many files, starting a worker costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
@@ -18,6 +15,8 @@ export interface WorkerInput {
   files: string[];
   /** One shared counter: each thread takes the next unchecked file, so none waits for a share. */
   next: Int32Array;
+  /** Send valid scenarios and graphs back (not needed when only diagnostics are wanted). */
+  keep: boolean;
 }
 
 /**
@@ -26,14 +25,14 @@ export interface WorkerInput {
  * is free without round trips, and this thread starts at once while the workers load their code.
  * Results come back in the order of `files`.
  */
-export async function checkInParallel(files: string[], jobs: number, checkHere: (file: string) => Checked): Promise<Checked[]> {
+export async function checkInParallel(files: string[], jobs: number, keep: boolean, checkHere: (file: string) => Checked): Promise<Checked[]> {
   const results: Checked[] = new Array(files.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
   let missing = files.length;
   let settle: (error?: Error) => void = () => {};
   const allIn = new Promise<void>((resolve, reject) => { settle = (error) => (error ? reject(error) : resolve()); });
 
-  const workerData: WorkerInput = { files, next };
+  const workerData: WorkerInput = { files, next, keep };
   const workers = Array.from({ length: jobs - 1 }, () => {
     const worker = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData });
     worker.on('message', ([index, checked]: [number, Checked]) => {

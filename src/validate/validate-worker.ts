@@ -5,9 +5,9 @@ import type { WorkerInput } from './parallel.js';
 import { checkLoaded } from './validate.js';
 
 // One worker of a parallel validation: claims files from the shared counter until none is left,
-// and answers each with its diagnostics and, when valid, its scenario and graph (plain data).
-const { files, next } = workerData as WorkerInput;
+// and answers each with its diagnostics and, when valid and wanted, its scenario and graph.
+const { files, next, keep } = workerData as WorkerInput;
 const templates = new TemplateStore();
 for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
-  parentPort!.postMessage([i, checkLoaded(loadScenarioFile(files[i]!), templates)]);
+  parentPort!.postMessage([i, checkLoaded(loadScenarioFile(files[i]!), templates, keep)]);
 }

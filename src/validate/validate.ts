@@ -20,51 +20,71 @@ export interface ValidScenario {
 
 export interface ValidationResult extends DiagnosticResult {
   files: string[];
-  /** Scenarios with no error (warnings allowed), ready to plan. */
+  /** Scenarios with no error (warnings allowed), ready to plan; empty with `diagnosticsOnly`. */
   scenarios: ValidScenario[];
+}
+
+export interface ValidateOptions {
+  /** Threads to check files on (default: one per core when there are many files). */
+  jobs?: number;
+  /** Only the diagnostics are wanted (`relance validate`): threads need not send scenarios back. */
+  diagnosticsOnly?: boolean;
+}
+
+/** One file's outcome. `name` is kept even without the scenario, to find duplicate names. */
+export interface Checked {
+  diagnostics: Diagnostic[];
+  name?: { value: string; file: string; line: number; column: number };
+  valid?: ValidScenario;
 }
 
 /**
  * Validates scenario files: schema, then the semantic rules, then checks across files.
  * Returns everything found; deciding what an error means (exit code, CI failure) is the caller's.
  */
-export async function validatePaths(paths: readonly string[], options: { jobs?: number } = {}): Promise<ValidationResult> {
+export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
   const files = await discoverScenarioFiles(paths);
   const jobs = options.jobs ?? defaultJobs(files.length);
+  const keep = !options.diagnosticsOnly;
   const diagnostics: Diagnostic[] = [];
   const scenarios: ValidScenario[] = [];
-  // Parsing is CPU-bound: many files are spread over worker threads, a few are checked here.
+  // Parsing is CPU-bound: many files are spread over threads, a few are checked here.
   const templates = new TemplateStore();
-  const checkHere = (file: string) => checkLoaded(loadScenarioFile(file), templates);
-  const checked = jobs > 1 ? await checkInParallel(files, jobs, checkHere) : files.map(checkHere);
+  const checkHere = (file: string) => checkLoaded(loadScenarioFile(file), templates, keep);
+  const checked = jobs > 1 ? await checkInParallel(files, jobs, keep, checkHere) : files.map(checkHere);
   for (const c of checked) {
     diagnostics.push(...c.diagnostics);
     if (c.valid) scenarios.push(c.valid);
   }
-  diagnostics.push(...duplicateNames(scenarios));
-  const names = new Set(duplicateNames(scenarios).map((d) => d.file));
-  return { files, scenarios: scenarios.filter((s) => !names.has(s.file)), ...splitBySeverity(diagnostics) };
+  const duplicates = duplicateNames(checked);
+  diagnostics.push(...duplicates);
+  const refused = new Set(duplicates.map((d) => d.file));
+  return { files, scenarios: scenarios.filter((s) => !refused.has(s.file)), ...splitBySeverity(diagnostics) };
 }
 
-export function checkLoaded(loaded: LoadedScenario, templates: TemplateStore): { diagnostics: Diagnostic[]; valid?: ValidScenario } {
+/** Runs the semantic rules over a loaded file; `keep` also returns the valid scenario and graph. */
+export function checkLoaded(loaded: LoadedScenario, templates: TemplateStore, keep = true): Checked {
   const diagnostics = [...loaded.diagnostics];
   const { scenario, doc, lineCounter, file } = loaded;
   if (!scenario || !doc || !lineCounter) return { diagnostics };
   const graph = compileScenario(scenario);
   const ctx = createRuleContext({ file, doc, lineCounter, scenario, graph, templates, diagnostics });
   for (const rule of rules) rule(ctx);
-  const failed = diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics, valid: failed || !graph ? undefined : { file, scenario, graph, namePosition: locate(doc, lineCounter, ['metadata', 'name']).start } };
+  if (!graph || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const namePosition = locate(doc, lineCounter, ['metadata', 'name']).start;
+  const name = { value: scenario.metadata.name, file, ...namePosition };
+  return { diagnostics, name, valid: keep ? { file, scenario, graph, namePosition } : undefined };
 }
 
 /** `metadata.name` is a scenario's identity: two files cannot claim the same one. */
-function duplicateNames(scenarios: ValidScenario[]): Diagnostic[] {
-  const byName = new Map<string, ValidScenario>();
+function duplicateNames(checked: Checked[]): Diagnostic[] {
+  const byName = new Map<string, string>();
   const out: Diagnostic[] = [];
-  for (const s of scenarios) {
-    const first = byName.get(s.scenario.metadata.name);
-    if (!first) byName.set(s.scenario.metadata.name, s);
-    else out.push({ severity: 'error', code: 'duplicate-name', message: `scenario name "${s.scenario.metadata.name}" is already used by ${first.file}; names must be unique`, file: s.file, ...s.namePosition, pointer: '/metadata/name' });
+  for (const { name } of checked) {
+    if (!name) continue;
+    const first = byName.get(name.value);
+    if (first === undefined) byName.set(name.value, name.file);
+    else out.push({ severity: 'error', code: 'duplicate-name', message: `scenario name "${name.value}" is already used by ${first}; names must be unique`, file: name.file, line: name.line, column: name.column, pointer: '/metadata/name' });
   }
   return out;
 }

@@ -12,9 +12,13 @@ export function isValidTimeZone(zone: string): boolean {
   return valid;
 }
 
-/** Strict: 2026-02-30 is not a date, whatever Date.parse thinks. */
+const dates = new Map<string, boolean>();
+
+/** Strict: 2026-02-30 is not a date, whatever Date.parse thinks. Cached: holiday lists repeat. */
 function isRealDate(value: string): boolean {
-  return DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  let valid = dates.get(value);
+  if (valid === undefined) dates.set(value, (valid = DateTime.fromISO(value, { zone: 'UTC' }).isValid));
+  return valid;
 }
 
 /** The schedule must leave at least one slot to send in, in a real time zone. */
