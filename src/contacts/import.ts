@@ -37,6 +37,17 @@ export interface ImportOptions {
   maxRejected?: number;
   /** Contacts per Lua script call. */
   batchSize?: number;
+  /**
+   * Contacts that joined the list, batch by batch (suppressed addresses left out), so that
+   * `list-added` and `contact-created` triggers can enrol them. Awaited before the import ends.
+   */
+  onJoined?: (joined: JoinedContact[]) => Promise<void> | void;
+}
+
+export interface JoinedContact {
+  email: string;
+  /** A new contact, not only new in this list. */
+  created: boolean;
 }
 
 export interface ImportSummary {
@@ -47,6 +58,8 @@ export interface ImportSummary {
   imported: number;
   /** Existing contacts whose fields changed or who joined the list. */
   updated: number;
+  /** Contacts new in the list (created or existing), suppressed ones included. */
+  joined: number;
   unchanged: number;
   rejected: RejectedRow[];
   /** All rejected rows, including those beyond `maxRejected`. */
@@ -81,7 +94,7 @@ export async function importContacts(options: ImportOptions): Promise<ImportSumm
   const batchSize = options.batchSize ?? BATCH;
   const scriptKeys = [keys.contactIds(), keys.contactSeq(), keys.contactData(), keys.lists(), keys.list(list), keys.suppressed()];
 
-  const summary: ImportSummary = { list, rows: 0, imported: 0, updated: 0, unchanged: 0, rejected: [], rejectedCount: 0, suppressed: 0, formulaCells: 0, ignoredColumns: [], delimiter: ',', seconds: 0 };
+  const summary: ImportSummary = { list, rows: 0, imported: 0, updated: 0, joined: 0, unchanged: 0, rejected: [], rejectedCount: 0, suppressed: 0, formulaCells: 0, ignoredColumns: [], delimiter: ',', seconds: 0 };
   const reject = (row: RejectedRow): void => {
     summary.rejectedCount++;
     if (summary.rejected.length < maxRejected) summary.rejected.push(row);
@@ -95,16 +108,23 @@ export async function importContacts(options: ImportOptions): Promise<ImportSumm
   const inFlight: Array<Promise<void>> = [];
   let failure: unknown;
 
-  const tally = (statuses: string, batchLines: number[], batchArgs: string[]): void => {
+  const tally = (statuses: string, batchLines: number[], batchArgs: string[]): Promise<void> | void => {
+    const joined: JoinedContact[] = [];
     for (let i = 0; i < statuses.length; i++) {
       const status = statuses[i]!;
       const lower = status.toLowerCase();
+      const email = batchArgs[1 + 2 * i]!;
       if (lower === 'c') summary.imported++;
-      else if (lower === 'u') summary.updated++;
+      else if (lower === 'u' || lower === 'j') summary.updated++;
       else if (lower === 'n') summary.unchanged++;
-      else reject({ line: batchLines[i]!, email: batchArgs[1 + 2 * i]!, reason: 'the stored contact is unreadable (corrupt JSON): left untouched' });
+      else reject({ line: batchLines[i]!, email, reason: 'the stored contact is unreadable (corrupt JSON): left untouched' });
+      if (lower === 'c' || lower === 'j') {
+        summary.joined++;
+        if (status === lower) joined.push({ email, created: lower === 'c' });
+      }
       if (status !== lower) summary.suppressed++;
     }
+    if (joined.length > 0 && options.onJoined) return options.onJoined(joined);
   };
   const flush = (): void => {
     if (lines.length === 0) return;
@@ -114,7 +134,8 @@ export async function importContacts(options: ImportOptions): Promise<ImportSumm
     lines = [];
     // Caught at once: a failed batch must not become an unhandled rejection while the file is read.
     const sent = runScript<string>(redis, 'import-contacts', scriptKeys, batchArgs).then(
-      (statuses) => tally(statuses, batchLines, batchArgs),
+      // A failing `onJoined` stops the import like a failed write: the contacts so far are kept.
+      (statuses) => Promise.resolve(tally(statuses, batchLines, batchArgs)).catch((err: unknown) => void (failure ??= err)),
       (err: unknown) => void (failure ??= interrupted(err, batchLines[0]!)),
     );
     inFlight.push(sent);

@@ -3,7 +3,7 @@ import { notBusy, otherExclusive, scheduleBound } from '../apply/admission.js';
 import { evaluate } from '../conditions/evaluate.js';
 import { minuteOf } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
-import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
+import { readScenarioRecords, readVersion, type ScenarioRecord, type VersionRecord } from '../state/scenario-store.js';
 import { runScript } from '../state/scripts.js';
 import type { Trigger } from '../schema/scenario.gen.js';
 import type { ContactEvent } from './record-event.js';
@@ -15,40 +15,91 @@ const ON: Partial<Record<ContactEvent['type'], Trigger['on']>> = {
 
 const PER_SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
 
+type TriggerEvent = ContactEvent | { type: 'list-added' | 'api' | 'contact-created'; email: string; list?: string; at: Date };
+
+/** A running scenario that a trigger event can enter, with the trigger that matched. */
+interface Candidate {
+  record: ScenarioRecord;
+  version: VersionRecord;
+  trigger: Trigger;
+}
+
 /**
  * Enrolls the contact in every running scenario with a matching trigger (SPEC 3.1), within the
  * trigger's rate limit. Returns the scenarios it entered.
  */
-export async function enrollOnTrigger(redis: Redis, keys: Keys, event: ContactEvent | { type: 'list-added' | 'api' | 'contact-created'; email: string; list?: string; at: Date }, id: string): Promise<string[]> {
+export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEvent, id: string): Promise<string[]> {
   const type = event.type;
   const on = type === 'list-added' || type === 'api' || type === 'contact-created' ? type : ON[type];
   if (!on) return [];
-  const entered: string[] = [];
+  const candidates = await triggeredBy(redis, keys, on, event);
+  if (candidates.length === 0) return [];
   const data = await redis.hget(keys.contactData(), id);
   const fields = data ? (JSON.parse(data) as Record<string, unknown>) : {};
+  const entered: string[] = [];
+  for (const candidate of candidates) {
+    if (await enrollOne(redis, keys, candidate, id, fields, event.at)) entered.push(candidate.record.name);
+  }
+  return entered;
+}
+
+/**
+ * For an import into `list`: reads once the running scenarios that `list-added` on that list or
+ * `contact-created` triggers, and returns a function that enrols contacts as the import adds them
+ * to the list (all of them for `list-added`, the new ones for `contact-created`). It returns how
+ * many entered each scenario. With no such trigger, it returns at once.
+ */
+export async function importTriggers(redis: Redis, keys: Keys, list: string): Promise<(joined: Array<{ email: string; created: boolean }>, at: Date) => Promise<Map<string, number>>> {
+  const onList = await triggeredBy(redis, keys, 'list-added', { list });
+  const onCreated = await triggeredBy(redis, keys, 'contact-created', {});
+  return async (joined, at) => {
+    const entered = new Map<string, number>();
+    const wanted = onList.length > 0 ? joined : onCreated.length > 0 ? joined.filter((c) => c.created) : [];
+    if (wanted.length === 0) return entered;
+    const ids = await redis.hmget(keys.contactIds(), ...wanted.map((c) => c.email));
+    const present = wanted.flatMap((c, i) => (ids[i] ? [{ ...c, id: ids[i]! }] : []));
+    const data = present.length > 0 ? await redis.hmget(keys.contactData(), ...present.map((c) => c.id)) : [];
+    for (const [i, contact] of present.entries()) {
+      const fields = data[i] ? (JSON.parse(data[i]!) as Record<string, unknown>) : {};
+      for (const candidate of contact.created ? [...onList, ...onCreated] : onList) {
+        if (await enrollOne(redis, keys, candidate, contact.id, fields, at)) {
+          entered.set(candidate.record.name, (entered.get(candidate.record.name) ?? 0) + 1);
+        }
+      }
+    }
+    return entered;
+  };
+}
+
+async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: { list?: string; form?: string; scenario?: string; step?: string }): Promise<Candidate[]> {
+  const out: Candidate[] = [];
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     if (record.state !== 'running') continue;
     const version = await readVersion(redis, keys, record.name, record.digest);
     if (!version) continue;
     const trigger = version.scenario.spec.entry.triggers?.find((t) => t.on === on && matches(t, event));
-    if (!trigger) continue;
-    const end = scheduleBound(version.scenario, 'end');
-    if (end !== undefined && event.at.getTime() / 1000 >= end) continue; // nobody enters after `end`
-    if (trigger.when && !evaluate(trigger.when, { field: (n) => fields[n], engaged: () => false, formSubmitted: () => false })) continue;
-    const limit = trigger.rateLimit ?? (on === 'api' ? { max: 30, per: 'minute' as const } : undefined);
-    if (limit && !(await withinRate(redis, keys, record.name, limit, event.at))) continue;
-    if (version.scenario.spec.exclusive && (await notBusy(redis, keys, [id], await otherExclusive(redis, keys, record.name))).length === 0) continue;
-    if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), id);
-    const nowS = Math.floor(event.at.getTime() / 1000);
-    const minute = minuteOf(nowS);
-    const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex(), keys.blocked(record.name)],
-      [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, id]);
-    if (admitted) entered.push(record.name);
+    if (trigger) out.push({ record, version, trigger });
   }
-  return entered;
+  return out;
 }
 
-function matches(t: Trigger, event: { type: string; scenario?: string; step?: string; list?: string; form?: string }): boolean {
+/** One contact into one triggered scenario, if its rules let it in now. */
+async function enrollOne(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, id: string, fields: Record<string, unknown>, at: Date): Promise<boolean> {
+  const end = scheduleBound(version.scenario, 'end');
+  if (end !== undefined && at.getTime() / 1000 >= end) return false; // nobody enters after `end`
+  if (trigger.when && !evaluate(trigger.when, { field: (n) => fields[n], engaged: () => false, formSubmitted: () => false })) return false;
+  const limit = trigger.rateLimit ?? (trigger.on === 'api' ? { max: 30, per: 'minute' as const } : undefined);
+  if (limit && !(await withinRate(redis, keys, record.name, limit, at))) return false;
+  if (version.scenario.spec.exclusive && (await notBusy(redis, keys, [id], await otherExclusive(redis, keys, record.name))).length === 0) return false;
+  if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), id);
+  const nowS = Math.floor(at.getTime() / 1000);
+  const minute = minuteOf(nowS);
+  const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex(), keys.blocked(record.name)],
+    [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, id]);
+  return admitted === 1;
+}
+
+function matches(t: Trigger, event: { scenario?: string; step?: string; list?: string; form?: string }): boolean {
   if (t.list && t.list !== event.list) return false;
   if (t.form && t.form !== event.form) return false;
   if (t.scenario && t.scenario !== event.scenario) return false;

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import Papa from 'papaparse';
 import { importContacts, type ImportProgress, type ImportSummary, type RejectedRow } from '../../contacts/import.js';
 import { clip, printable } from '../../contacts/normalize.js';
+import { importTriggers } from '../../events/triggers.js';
 import type { Keys } from '../../state/keys.js';
 import { withState } from '../state.js';
 
@@ -34,6 +35,14 @@ async function importInto(redis: Redis, keys: Keys, file: string, options: Impor
   const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   let summary: ImportSummary;
+  // Contacts new in the list enter the running scenarios triggered by `list-added` (or by
+  // `contact-created` for new contacts), as the import goes.
+  // The triggered scenarios are read once, before the first row: one applied mid-import misses these joins.
+  const entered = new Map<string, number>();
+  const enroll = await importTriggers(redis, keys, options.list);
+  const onJoined = async (joined: Array<{ email: string; created: boolean }>) => {
+    for (const [scenario, n] of await enroll(joined, new Date())) entered.set(scenario, (entered.get(scenario) ?? 0) + n);
+  };
   try {
     summary = await importContacts({
       redis,
@@ -44,6 +53,7 @@ async function importInto(redis: Redis, keys: Keys, file: string, options: Impor
       maxRejected: SHOWN,
       onReject: rejects?.write,
       onProgress: bar?.update,
+      onJoined,
     });
   } catch (err) {
     if (rejects) await rejects.discard();
@@ -52,7 +62,7 @@ async function importInto(redis: Redis, keys: Keys, file: string, options: Impor
     bar?.stop();
   }
   if (rejects) await rejects.close();
-  process.stdout.write(report(basename(file), summary, options.rejects));
+  process.stdout.write(report(basename(file), summary, options.rejects, entered));
 }
 
 /** A progress bar by bytes read, started on the first report (when the file size is known). */
@@ -74,7 +84,7 @@ function progressBar(): { update: (p: ImportProgress) => void; stop: () => void 
   };
 }
 
-export function report(name: string, s: ImportSummary, rejectsFile?: string): string {
+export function report(name: string, s: ImportSummary, rejectsFile?: string, entered: ReadonlyMap<string, number> = new Map()): string {
   const n = (x: number) => x.toLocaleString('en');
   const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
   const out: string[] = [];
@@ -84,6 +94,7 @@ export function report(name: string, s: ImportSummary, rejectsFile?: string): st
   if (s.suppressed > 1) out.push(`  ${n(s.suppressed)} imported addresses are suppressed (unsubscribed, bounced...): they stay suppressed and will not be sent to.`);
   if (s.formulaCells) out.push(`  warning: ${s.formulaCells === 1 ? '1 cell looks like a spreadsheet formula; it is' : `${n(s.formulaCells)} cells look like spreadsheet formulas; they are`} stored as text and neutralised in every export.`);
   for (const c of s.ignoredColumns) out.push(`  ignored column ${c.column} "${printable(c.header)}": ${c.reason}`);
+  for (const [scenario, count] of entered) out.push(`  ${plural(count, 'contact')} entered scenario ${scenario} (trigger: added to list "${s.list}" or new contact)`);
   if (s.rejectedCount) {
     out.push(`Rejected rows${s.rejectedCount > s.rejected.length ? ` (first ${s.rejected.length} of ${n(s.rejectedCount)})` : ''}:`);
     for (const r of s.rejected) out.push(`  line ${r.line}${r.email ? `  ${printable(clip(r.email, 60))}` : ''}: ${r.reason}`);

@@ -10,7 +10,8 @@
 -- ARGV[2i], ARGV[2i+1]  (i >= 1) a normalised, valid email and the JSON object of the fields to
 --          set: non-empty cells only, always with `email`. Values are strings.
 -- Returns one character per contact, in order:
---   c created, u updated (a field changed, or newly in the list), n unchanged,
+--   c created (and so newly in the list), j an existing contact newly in the list,
+--   u updated (a field changed, already in the list), n unchanged,
 --   x the stored JSON is unreadable: the contact is left untouched;
 --   upper case (C, U, N, X) when the address is suppressed (the import never lifts a suppression).
 local ids, seq, data, lists, list, suppressed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -43,7 +44,7 @@ for i = 2, #ARGV, 2 do
       end
       if changed then redis.call('HSET', data, id, cjson.encode(fields)) end
       local added = redis.call('SADD', list, id)
-      status = (changed or added == 1) and 'u' or 'n'
+      if added == 1 then status = 'j' elseif changed then status = 'u' else status = 'n' end
     end
   end
   if redis.call('HEXISTS', suppressed, email) == 1 then status = string.upper(status) end

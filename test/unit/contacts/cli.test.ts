@@ -52,7 +52,7 @@ describe('relance contacts import', () => {
 
   it('shows at most the first 20 rejected rows and never prints control characters', () => {
     const summary: ImportSummary = {
-      list: 'demo', rows: 30, imported: 5, updated: 0, unchanged: 0, suppressed: 2, formulaCells: 0, delimiter: ',', seconds: 1.26,
+      list: 'demo', rows: 30, imported: 5, updated: 0, joined: 5, unchanged: 0, suppressed: 2, formulaCells: 0, delimiter: ',', seconds: 1.26,
       rejected: Array.from({ length: 20 }, (_, i) => ({ line: i + 2, email: 'x\u001b[2Jy', reason: 'invalid email address' })), rejectedCount: 25,
       ignoredColumns: [{ column: 3, header: 'a\u202eb', reason: 'not usable as a field name' }],
     };
