@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/demo/random.js';
 import { quickReferences } from '../../../src/templates/quick-references.js';
 import { collectReferences } from '../../../src/templates/references.js';
 
@@ -17,18 +18,6 @@ function slow(text: string) {
   } catch {
     return undefined;
   }
-}
-
-/** Small seeded generator, so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('quickReferences', () => {
@@ -66,7 +55,8 @@ describe('quickReferences', () => {
   });
 
   it('never accepts what Handlebars refuses, nor reads it differently (20,000 mutated templates)', () => {
-    const next = random(20261122);
+    // Seeded, so a failure names a case that can be replayed.
+    const next = seededRandom(20261122);
     const alphabet = '{{}}#/~!^&>"\' .=()@\\|*-09elsifachwt\n';
     let accepted = 0;
     let refused = 0;
