@@ -35,10 +35,10 @@ export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEv
   const candidates = await triggeredBy(redis, keys, on, event);
   if (candidates.length === 0) return [];
   const data = await redis.hget(keys.contactData(), id);
-  const fields = data ? (JSON.parse(data) as Record<string, unknown>) : {};
+  const contact = { id, fields: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
   const entered: string[] = [];
   for (const candidate of candidates) {
-    if (await enrollOne(redis, keys, candidate, id, fields, event.at)) entered.push(candidate.record.name);
+    if ((await enrollMany(redis, keys, candidate, [contact], event.at)) > 0) entered.push(candidate.record.name);
   }
   return entered;
 }
@@ -59,14 +59,15 @@ export async function importTriggers(redis: Redis, keys: Keys, list: string): Pr
     const ids = await redis.hmget(keys.contactIds(), ...wanted.map((c) => c.email));
     const present = wanted.flatMap((c, i) => (ids[i] ? [{ ...c, id: ids[i]! }] : []));
     const data = present.length > 0 ? await redis.hmget(keys.contactData(), ...present.map((c) => c.id)) : [];
-    for (const [i, contact] of present.entries()) {
-      const fields = data[i] ? (JSON.parse(data[i]!) as Record<string, unknown>) : {};
-      for (const candidate of contact.created ? [...onList, ...onCreated] : onList) {
-        if (await enrollOne(redis, keys, candidate, contact.id, fields, at)) {
-          entered.set(candidate.record.name, (entered.get(candidate.record.name) ?? 0) + 1);
-        }
-      }
+    const contacts = present.map((c, i) => ({ id: c.id, created: c.created, fields: data[i] ? (JSON.parse(data[i]!) as Record<string, unknown>) : {} }));
+    // One admission per scenario for the whole batch, not one per contact.
+    for (const candidate of onList) entered.set(candidate.record.name, await enrollMany(redis, keys, candidate, contacts, at));
+    const created = contacts.filter((c) => c.created);
+    for (const candidate of created.length > 0 ? onCreated : []) {
+      const n = await enrollMany(redis, keys, candidate, created, at);
+      entered.set(candidate.record.name, (entered.get(candidate.record.name) ?? 0) + n);
     }
+    for (const [name, n] of entered) if (n === 0) entered.delete(name);
     return entered;
   };
 }
@@ -83,20 +84,25 @@ async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: {
   return out;
 }
 
-/** One contact into one triggered scenario, if its rules let it in now. */
-async function enrollOne(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, id: string, fields: Record<string, unknown>, at: Date): Promise<boolean> {
+/**
+ * Contacts into one triggered scenario, those its rules let in now, in one admission.
+ * Returns how many were admitted.
+ */
+async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, contacts: Array<{ id: string; fields: Record<string, unknown> }>, at: Date): Promise<number> {
   const end = scheduleBound(version.scenario, 'end');
-  if (end !== undefined && at.getTime() / 1000 >= end) return false; // nobody enters after `end`
-  if (trigger.when && !evaluate(trigger.when, { field: (n) => fields[n], engaged: () => false, formSubmitted: () => false })) return false;
+  if (end !== undefined && at.getTime() / 1000 >= end) return 0; // nobody enters after `end`
+  const when = trigger.when;
+  let ids = (when ? contacts.filter((c) => evaluate(when, { field: (n) => c.fields[n], engaged: () => false, formSubmitted: () => false })) : contacts).map((c) => c.id);
   const limit = trigger.rateLimit ?? (trigger.on === 'api' ? { max: 30, per: 'minute' as const } : undefined);
-  if (limit && !(await withinRate(redis, keys, record.name, limit, at))) return false;
-  if (version.scenario.spec.exclusive && (await notBusy(redis, keys, [id], await otherExclusive(redis, keys, record.name))).length === 0) return false;
-  if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), id);
+  if (limit && ids.length > 0) ids = ids.slice(0, await allowedByRate(redis, keys, record.name, limit, at, ids.length));
+  if (version.scenario.spec.exclusive && ids.length > 0) ids = await notBusy(redis, keys, ids, await otherExclusive(redis, keys, record.name));
+  if (ids.length === 0) return 0;
+  if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), ...ids);
   const nowS = Math.floor(at.getTime() / 1000);
   const minute = minuteOf(nowS);
   const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex(), keys.blocked(record.name)],
-    [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, id]);
-  return admitted === 1;
+    [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, ...ids]);
+  return admitted ?? 0;
 }
 
 function matches(t: Trigger, event: { scenario?: string; step?: string; list?: string; form?: string }): boolean {
@@ -107,9 +113,10 @@ function matches(t: Trigger, event: { scenario?: string; step?: string; list?: s
   return true;
 }
 
-async function withinRate(redis: Redis, keys: Keys, scenario: string, limit: { max: number; per: keyof typeof PER_SECONDS }, at: Date): Promise<boolean> {
+/** How many of `wanted` entries the rate limit still lets in this window (taken from it at once). */
+async function allowedByRate(redis: Redis, keys: Keys, scenario: string, limit: { max: number; per: keyof typeof PER_SECONDS }, at: Date, wanted: number): Promise<number> {
   const window = Math.floor(at.getTime() / 1000 / PER_SECONDS[limit.per]);
   const key = keys.scratch(`rate:${scenario}:${window}`);
-  const [[, count]] = (await redis.multi().incr(key).expire(key, PER_SECONDS[limit.per] * 2).exec()) as [[null, number], unknown];
-  return count <= limit.max;
+  const [[, count]] = (await redis.multi().incrby(key, wanted).expire(key, PER_SECONDS[limit.per] * 2).exec()) as [[null, number], unknown];
+  return Math.max(0, Math.min(wanted, limit.max - (count - wanted)));
 }

@@ -68,4 +68,16 @@ describe('list-added and contact-created triggers on import', () => {
     expect(later.entered).toEqual(new Map([['welcome', 1]]));
     expect(await enrolledEmails(redis, keys, 'welcome')).toEqual(['new@example.org', 'old@example.org']);
   });
+
+  it('a rate limit lets in at most its max per window, whatever the batches', async () => {
+    const { redis, keys } = testRedis();
+    const s = scenarioDir(['welcome']);
+    s.edit('welcome.yaml', /(- on: list-added\n(\s+)list: newsletter\n)/, '$1$2rateLimit: { max: 3, per: day }\n');
+    await planAndApply(redis, keys, s.dir);
+    const first = await importWithTriggers(redis, keys, 'newsletter', 'email\na@example.org\nb@example.org\n');
+    expect(first.entered).toEqual(new Map([['welcome', 2]]));
+    const second = await importWithTriggers(redis, keys, 'newsletter', 'email\nc@example.org\nd@example.org\ne@example.org\n');
+    expect(second.entered).toEqual(new Map([['welcome', 1]]));
+    expect(await enrolledEmails(redis, keys, 'welcome')).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+  });
 });
