@@ -1,9 +1,8 @@
-import type { Document, LineCounter } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { isValidScenario, scenarioSchema } from '../schema/scenario-schema.js';
-import { locate, pointerToPath } from './locate.js';
-import { parseYaml } from './parse-yaml.js';
+import { pointerToPath } from './locate.js';
+import { parseYaml, type YamlSource } from './parse-yaml.js';
 import { readTextFile } from './read-file.js';
 import { explainSchemaErrors } from './schema-errors.js';
 
@@ -12,8 +11,8 @@ export interface LoadedScenario {
   diagnostics: Diagnostic[];
   /** Present when the file parsed and matched the schema. */
   scenario?: Scenario;
-  doc?: Document;
-  lineCounter?: LineCounter;
+  /** Present when the file parsed: where a path of the scenario is written. */
+  source?: YamlSource;
 }
 
 /** Reads, parses and schema-checks one file. A bad file is refused whole, with reasons. */
@@ -25,17 +24,17 @@ export function loadScenarioFile(file: string): LoadedScenario {
 
 export function loadScenarioText(text: string, file: string): LoadedScenario {
   const parsed = parseYaml(text, file);
-  if (!parsed.doc || parsed.diagnostics.length > 0) return { file, diagnostics: parsed.diagnostics };
-  const { doc, lineCounter, value } = parsed;
-  if (isValidScenario(value)) return { file, diagnostics: [], scenario: value, doc, lineCounter };
+  if (!parsed.source || parsed.diagnostics.length > 0) return { file, diagnostics: parsed.diagnostics };
+  const { source, value } = parsed;
+  if (isValidScenario(value)) return { file, diagnostics: [], scenario: value, source };
   const { validate } = scenarioSchema();
   validate(value);
   const diagnostics = explainSchemaErrors(validate.errors ?? []).map((problem): Diagnostic => {
-    const where = locate(doc, lineCounter, pointerToPath(problem.pointer), problem.onKey);
+    const where = source.locate(pointerToPath(problem.pointer), problem.onKey);
     return {
       severity: 'error', code: 'schema', message: problem.message, file, pointer: problem.pointer,
       line: where.start.line, column: where.start.column, endLine: where.end.line, endColumn: where.end.column,
     };
   });
-  return { file, diagnostics, doc, lineCounter };
+  return { file, diagnostics, source };
 }

@@ -1,40 +1,73 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, parseAllDocuments, type CST, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { composePlain, YAML_OPTIONS } from './compose-plain.js';
+import { locate, type Located } from './locate.js';
 
 /** Deeper than this is not a scenario: refuse it before anything recurses over it. */
 export const MAX_DEPTH = 64;
 /** Anchors and aliases are allowed, but a few of them must not expand into gigabytes. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** Points from a path in the parsed value back to the source, for diagnostics. */
+export interface YamlSource {
+  /** With `key`, points at the property's key rather than its value. */
+  locate(path: readonly string[], key?: boolean): Located;
+}
+
 export interface ParsedYaml {
-  doc: Document.Parsed | undefined;
-  lineCounter: LineCounter;
+  /** Present when the file was read without a diagnostic. */
+  source: YamlSource | undefined;
   value: unknown;
   diagnostics: Diagnostic[];
 }
 
 /**
- * Parses one YAML document with positions. Hostile input (alias bombs, deep nesting, duplicate
- * keys, custom tags, several documents) becomes a diagnostic, never an exception or a hang.
+ * Parses one YAML document. Hostile input (alias bombs, deep nesting, duplicate keys, custom
+ * tags, several documents) becomes a diagnostic, never an exception or a hang.
+ *
+ * A plain file (nearly all of them) is composed straight from yaml's CST, and yaml's Document,
+ * which only serves to point at lines, is built later if a diagnostic needs one. Anything else
+ * goes through yaml's composer, which reports what is wrong.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  const tokens = withPlainEnv(() => Array.from(new Parser().parse(text)));
+  const plain = composePlain(tokens, MAX_DEPTH);
+  if (plain) return { source: lazySource(text), value: plain.value, diagnostics: [] };
+  const lineCounter = lineCounterOf(text);
+  // Refused before anything recurses over it: deep enough, recursion ends in a stack overflow,
+  // and V8 may abort the whole process rather than throw if that happens while compiling a RegExp.
+  const deep = firstTooDeep(tokens, MAX_DEPTH);
+  if (deep !== undefined) {
+    const { line, col } = lineCounter.linePos(deep);
+    return { source: undefined, value: undefined, diagnostics: [{ severity: 'error', code: 'too-deep', message: `the file nests values more than ${MAX_DEPTH} levels deep`, file, line, column: col }] };
+  }
+  return composeDocument(tokens, lineCounter, file);
+}
+
+/** The line starts the parser would have recorded, for the few files that need positions. */
+function lineCounterOf(text: string): LineCounter {
   const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+/** The whole of yaml: its Document, with its errors and warnings turned into diagnostics. */
+function composeDocument(tokens: readonly CST.Token[], lineCounter: LineCounter, file: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number, code: string, message: string): void => {
     const { line, col } = lineCounter.linePos(offset);
     diagnostics.push({ severity: 'error', code, message, file, line, column: col });
   };
-  const fail = (): ParsedYaml => ({ doc: undefined, lineCounter, value: undefined, diagnostics });
+  const fail = (): ParsedYaml => ({ source: undefined, value: undefined, diagnostics });
 
   let docs: Document.Parsed[];
   try {
-    docs = withPlainEnv(() => parseAllDocuments(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false, merge: false }) as Document.Parsed[]);
+    docs = withPlainEnv(() => Array.from(new Composer(YAML_OPTIONS).compose(tokens)) as Document.Parsed[]);
   } catch (err) {
-    // The composer recurses per nesting level; a pathological file can exhaust the stack.
     at(0, 'yaml-syntax', describeCrash(err));
     return fail();
   }
-  if (!Array.isArray(docs)) docs = [docs];
   if (docs.length === 0) {
     at(0, 'empty-file', 'the file is empty: a scenario starts with `apiVersion: relance/v1`');
     return fail();
@@ -71,7 +104,26 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     at(0, 'too-deep', `the file nests values more than ${MAX_DEPTH} levels deep`);
     return fail();
   }
-  return { doc, lineCounter, value, diagnostics };
+  return { source: documentSource(doc, lineCounter), value, diagnostics };
+}
+
+function documentSource(doc: Document, lineCounter: LineCounter): YamlSource {
+  return { locate: (path, key = false) => locate(doc, lineCounter, path, key) };
+}
+
+/** Parses the Document the first time a position is asked for: valid files never need it. */
+function lazySource(text: string): YamlSource {
+  let source: YamlSource | undefined;
+  return {
+    locate(path, key = false) {
+      if (!source) {
+        const lineCounter = new LineCounter();
+        const doc = withPlainEnv(() => parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document.Parsed[])[0]!;
+        source = documentSource(doc, lineCounter);
+      }
+      return source.locate(path, key);
+    },
+  };
 }
 
 /**
@@ -104,7 +156,25 @@ function describeCrash(err: unknown): string {
   return `the file cannot be read as YAML: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** True when `value` is nested deeper than `limit`; iterative, so it cannot overflow itself. */
+/** Where the first collection nested `limit` levels deep starts; iterative, like the parser. */
+function firstTooDeep(tokens: readonly CST.Token[], limit: number): number | undefined {
+  const stack: Array<[CST.Token, number]> = tokens.map((token) => [token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === 'document') {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= limit) return token.offset;
+      for (const item of token.items) {
+        if ('key' in item && item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** True when `value` is nested deeper than `limit` (aliases can nest it); iterative. */
 function depthBeyond(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import type { Scenario } from './scenario.gen.js';
 
 export const SCHEMA_URL = new URL('../../schema/scenario.schema.json', import.meta.url);
@@ -14,6 +14,11 @@ let cached: { ajv: Ajv2020; validate: ValidateFunction<Scenario>; schema: JsonSc
 export function scenarioSchema() {
   if (cached) return cached;
   const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+  // Required here, not imported: a process that meets only valid files (with the build's
+  // precompiled validator) never loads the whole of ajv.
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as typeof addFormatsModule;
   const ajv = new Ajv2020({
     allErrors: true,
     verbose: true,
@@ -22,8 +27,8 @@ export function scenarioSchema() {
     strictTypes: false,
     strictRequired: false,
   });
-  // ajv-formats is CommonJS: Node's ESM loader hands over module.exports, plugin under `.default`.
-  addFormatsModule.default(ajv, ['email', 'uri']);
+  // ajv-formats is CommonJS: its plugin is under `.default`.
+  addFormats.default(ajv, ['email', 'uri']);
   const validate = ajv.compile<Scenario>(schema);
   cached = { ajv, validate, schema, pointers: indexPointers(schema) };
   return cached;

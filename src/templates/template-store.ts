@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import { quickReferences } from './quick-references.js';
 import { collectReferences, type Reference } from './references.js';
 
@@ -66,10 +67,17 @@ export function parseSource(path: string, text: string): TemplateSource {
   if (quick) return { path, text, references: quick };
   try {
     // Only the names matter here, not whitespace control: the cheaper parse is enough.
-    return { path, text, references: collectReferences(Handlebars.parseWithoutProcessing(text)) };
+    return { path, text, references: collectReferences(handlebars().parseWithoutProcessing(text)) };
   } catch (err) {
     return { path, text, parseError: parseErrorOf(err) };
   }
+}
+
+/** Handlebars is loaded the first time a template needs it, which many validations never do. */
+let loaded: typeof HandlebarsModule | undefined;
+function handlebars(): typeof HandlebarsModule {
+  loaded ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule;
+  return loaded;
 }
 
 function parseErrorOf(err: unknown): { message: string; line: number; column: number } {

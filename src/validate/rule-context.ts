@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
-import type { Document, LineCounter } from 'yaml';
 import type { StepGraph } from '../compile/graph.js';
 import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
-import { locate, pointerToPath } from '../load/locate.js';
+import { pointerToPath } from '../load/locate.js';
+import type { YamlSource } from '../load/parse-yaml.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import type { TemplateStore } from '../templates/template-store.js';
 
@@ -26,16 +26,15 @@ export type Rule = (ctx: RuleContext) => void;
 
 export function createRuleContext(input: {
   file: string;
-  doc: Document;
-  lineCounter: LineCounter;
+  source: YamlSource;
   scenario: Scenario;
   graph: StepGraph | undefined;
   templates: TemplateStore;
   diagnostics: Diagnostic[];
 }): RuleContext {
-  const { file, doc, lineCounter, diagnostics } = input;
+  const { file, source, diagnostics } = input;
   const report = (severity: Severity) => (pointer: string, code: string, message: string, options?: { onKey?: boolean }) => {
-    const where = locate(doc, lineCounter, pointerToPath(pointer), options?.onKey ?? false);
+    const where = source.locate(pointerToPath(pointer), options?.onKey ?? false);
     diagnostics.push({
       severity, code, message, file, pointer,
       line: where.start.line, column: where.start.column, endLine: where.end.line, endColumn: where.end.column,

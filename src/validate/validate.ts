@@ -2,7 +2,6 @@ import { compileScenario } from '../compile/compile-scenario.js';
 import type { StepGraph } from '../compile/graph.js';
 import { splitBySeverity, type Diagnostic, type DiagnosticResult } from '../diagnostics/diagnostic.js';
 import { discoverScenarioFiles } from '../load/discover.js';
-import { locate } from '../load/locate.js';
 import { loadScenarioFile, type LoadedScenario } from '../load/load-scenario.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { TemplateStore } from '../templates/template-store.js';
@@ -14,8 +13,6 @@ export interface ValidScenario {
   file: string;
   scenario: Scenario;
   graph: StepGraph;
-  /** Where `metadata.name` is written, for errors about the scenario as a whole. */
-  namePosition: { line: number; column: number };
 }
 
 export interface ValidationResult extends DiagnosticResult {
@@ -34,7 +31,7 @@ export interface ValidateOptions {
 /** One file's outcome. `name` is kept even without the scenario, to find duplicate names. */
 export interface Checked {
   diagnostics: Diagnostic[];
-  name?: { value: string; file: string; line: number; column: number };
+  name?: { value: string; file: string };
   valid?: ValidScenario;
 }
 
@@ -43,7 +40,7 @@ export interface Checked {
  * Returns everything found; deciding what an error means (exit code, CI failure) is the caller's.
  */
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const files = await discoverScenarioFiles(paths);
+  const files = discoverScenarioFiles(paths);
   const jobs = options.jobs ?? defaultJobs(files.length);
   const keep = !options.diagnosticsOnly;
   const diagnostics: Diagnostic[] = [];
@@ -65,15 +62,14 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
 /** Runs the semantic rules over a loaded file; `keep` also returns the valid scenario and graph. */
 export function checkLoaded(loaded: LoadedScenario, templates: TemplateStore, keep = true): Checked {
   const diagnostics = [...loaded.diagnostics];
-  const { scenario, doc, lineCounter, file } = loaded;
-  if (!scenario || !doc || !lineCounter) return { diagnostics };
+  const { scenario, source, file } = loaded;
+  if (!scenario || !source) return { diagnostics };
   const graph = compileScenario(scenario);
-  const ctx = createRuleContext({ file, doc, lineCounter, scenario, graph, templates, diagnostics });
+  const ctx = createRuleContext({ file, source, scenario, graph, templates, diagnostics });
   for (const rule of rules) rule(ctx);
   if (!graph || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  const namePosition = locate(doc, lineCounter, ['metadata', 'name']).start;
-  const name = { value: scenario.metadata.name, file, ...namePosition };
-  return { diagnostics, name, valid: keep ? { file, scenario, graph, namePosition } : undefined };
+  const name = { value: scenario.metadata.name, file };
+  return { diagnostics, name, valid: keep ? { file, scenario, graph } : undefined };
 }
 
 /** `metadata.name` is a scenario's identity: two files cannot claim the same one. */
@@ -84,7 +80,12 @@ function duplicateNames(checked: Checked[]): Diagnostic[] {
     if (!name) continue;
     const first = byName.get(name.value);
     if (first === undefined) byName.set(name.value, name.file);
-    else out.push({ severity: 'error', code: 'duplicate-name', message: `scenario name "${name.value}" is already used by ${first}; names must be unique`, file: name.file, line: name.line, column: name.column, pointer: '/metadata/name' });
+    else out.push({ severity: 'error', code: 'duplicate-name', message: `scenario name "${name.value}" is already used by ${first}; names must be unique`, file: name.file, ...namePosition(name.file), pointer: '/metadata/name' });
   }
   return out;
+}
+
+/** Positions are only worked out when needed: reading the file again is cheaper than always. */
+function namePosition(file: string): { line: number; column: number } {
+  return loadScenarioFile(file).source?.locate(['metadata', 'name']).start ?? { line: 1, column: 1 };
 }

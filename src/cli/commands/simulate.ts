@@ -69,7 +69,7 @@ async function resolveScenario(target: string, dir: string): Promise<string> {
     if (existsSync(candidate)) return candidate;
   }
   if (existsSync(dir)) {
-    for (const file of await discoverScenarioFiles([dir])) {
+    for (const file of discoverScenarioFiles([dir])) {
       if (loadScenarioFile(file).scenario?.metadata.name === target) return file;
     }
   }

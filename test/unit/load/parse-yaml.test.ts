@@ -26,6 +26,14 @@ describe('parseYaml on hostile input', () => {
     expect(['yaml-syntax', 'too-deep']).toContain(result.diagnostics[0]!.code);
   });
 
+  it('refuses nesting deeper than 64 levels where it starts, before composing it', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `${'  '.repeat(i)}k${i}:`);
+    const result = parseYaml(lines.join('\n') + ' 1\n', 'deep-map.yaml');
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'too-deep', line: 65, column: 129 })]);
+    expect(parseYaml(`a:\n  b: ${'['.repeat(70)}${']'.repeat(70)}\n`, 'deep-flow.yaml').diagnostics)
+      .toEqual([expect.objectContaining({ code: 'too-deep', line: 2, column: 6 + 62 })]);
+  });
+
   it('refuses 10,000 unclosed brackets', () => {
     expect(codes(`a: ${'['.repeat(10_000)}`).length).toBeGreaterThan(0);
   });
