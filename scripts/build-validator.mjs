@@ -7,8 +7,10 @@ import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const schema = JSON.parse(await readFile(new URL('../schema/scenario.schema.json', import.meta.url), 'utf8'));
+// It only answers "valid or not" (errors are explained by the full ajv in scenario-schema.ts),
+// so it stops at the first error and keeps no error details: a third of the code, and faster.
 const ajv = new Ajv2020({
-  allErrors: true, verbose: true, discriminator: true, strict: true, strictTypes: false, strictRequired: false,
+  allErrors: false, verbose: false, discriminator: true, strict: true, strictTypes: false, strictRequired: false,
   code: { source: true },
 });
 addFormats.default(ajv, ['email', 'uri']);
