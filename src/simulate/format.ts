@@ -1,4 +1,4 @@
-import type { Forecast } from './simulate.js';
+import type { Forecast } from './forecast.js';
 
 const BAR = 40;
 
