@@ -58,7 +58,7 @@ export class Keys {
   list = (name: string) => this.k('list', name);
   suppressed = () => this.k('suppressed');
 
-  /** A short-lived scratch key (set unions); callers give it a TTL. */
+  /** A short-lived scratch key (rate windows, daily entry counts); callers give it a TTL. */
   scratch = (id: string) => this.k('scratch', id);
 
   /** The pattern matching every key under this prefix (tests clean up with it). */
