@@ -15,8 +15,8 @@ export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { un
  * for check and returns `undefined` at the first thing it does not vouch for: anchors, aliases,
  * tags, directives, `---`, explicit keys, tabs near indentation, non-string or duplicate keys,
  * `__proto__`, nesting deeper than `maxDepth` collections, and every error yaml would report.
- * The caller then asks yaml's own composer,
- * which decides and explains. A differential test holds the two to the same values.
+ * The caller then asks yaml's own composer, which decides and explains. A differential test
+ * (test/unit/load/compose-plain.test.ts) holds the two to the same values.
  */
 export function composePlain(tokens: readonly CST.Token[], maxDepth: number): { value: Record<string, unknown> } | undefined {
   try {
@@ -71,8 +71,8 @@ interface Composed {
 }
 
 /**
- * `depth` counts the collections still allowed below this point. Deep nesting is left to yaml
- * well before the stack runs out: near its end, V8 can abort outright while compiling a RegExp.
+ * `depth` counts the collections still allowed below this point: deep nesting is given up on
+ * long before the stack could run out.
  */
 function compose(token: CST.Token, depth: number): Composed {
   switch (token.type) {
