@@ -34,6 +34,15 @@ describe('parseYaml on hostile input', () => {
       .toEqual([expect.objectContaining({ code: 'too-deep', line: 2, column: 6 + 62 })]);
   });
 
+  it.each([
+    ['block maps', Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n'],
+    ['block sequences', `${'- '.repeat(10_000)}x\n`],
+    ['flow maps', `a: ${'{b: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`],
+    ['flow maps in sequences', `a: ${'[{b: '.repeat(5_000)}1${'}]'.repeat(5_000)}\n`],
+  ])('refuses 10,000 nested %s as too deep, without recursing into them', (_what, text) => {
+    expect(codes(text)).toEqual(['too-deep']);
+  });
+
   it('refuses 10,000 unclosed brackets', () => {
     expect(codes(`a: ${'['.repeat(10_000)}`).length).toBeGreaterThan(0);
   });
