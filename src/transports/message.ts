@@ -1,32 +1,16 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { RenderedEmail } from '../delivery/render.js';
+import { buildMessage } from './mime.js';
 import type { DkimConfig } from './types.js';
 
 /**
- * The nodemailer message for a rendered email. Headers already built by the renderer
- * (List-Unsubscribe…) are passed through; the Message-ID is the renderer's deterministic one, so a
- * retried send carries the same id and a thread keeps working.
+ * The nodemailer message for a rendered email: the MIME text relance built (`raw`) and its
+ * envelope. The Message-ID is the renderer's deterministic one, so a retried send carries the
+ * same id and a thread keeps working. nodemailer still signs it (DKIM) and speaks SMTP.
  */
-export function toNodemailerMessage(mail: RenderedEmail): SendMailOptions {
-  const message: SendMailOptions = {
-    from: mail.from.name ? { name: mail.from.name, address: mail.from.address } : mail.from.address,
-    to: mail.to.name ? { name: mail.to.name, address: mail.to.address } : mail.to.address,
-    subject: mail.subject,
-    html: mail.html,
-    text: mail.text,
-    headers: { ...mail.headers },
-    messageId: mail.messageId,
-    // nodemailer's automatic choice encodes each part both ways to compare sizes: 2.4× slower than
-    // deciding. Quoted-printable keeps the text readable and is what spam filters expect.
-    textEncoding: 'quoted-printable',
-    // Contents are strings rendered by relance: never let nodemailer read a file or fetch a URL.
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  };
-  if (mail.replyTo) message.replyTo = mail.replyTo;
-  if (mail.inReplyTo) message.inReplyTo = mail.inReplyTo;
-  if (mail.references?.length) message.references = mail.references;
-  return message;
+export function toNodemailerMessage(mail: RenderedEmail, date?: Date): SendMailOptions {
+  const { raw, envelope } = buildMessage(mail, date);
+  return { raw, envelope, disableFileAccess: true, disableUrlAccess: true };
 }
 
 /**

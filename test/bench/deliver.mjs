@@ -1,5 +1,6 @@
 // Sends 100,000 emails end to end through the compiled library (dist/): due buckets → sweep →
-// BullMQ batches → workers (walk, reserve in the ledger, render with Handlebars, pooled SMTP) →
+// BullMQ batches → workers (walk, reserve in the ledger, render with Handlebars, build the MIME
+// message, send it through nodemailer's pooled SMTP transport) →
 // a real SMTP server in another process (test/helpers/smtp-sink.mjs --count-only) → ledger.
 // Setup, not timed: the sink; 100,000 contacts in a list under a fresh key prefix; a list scenario
 // with one email step (a template with contact fields and variables), no send window, applied for

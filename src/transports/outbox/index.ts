@@ -55,7 +55,7 @@ export function createTransport(config: OutboxConfig = {}): Transport {
         await rm(temp, { force: true });
         throw err;
       }
-      return { messageId: String(info.messageId ?? mail.messageId), response: `250 written to ${path}` };
+      return { messageId: mail.messageId, response: `250 written to ${path}` };
     },
     async close(): Promise<void> {
       transporter.close();

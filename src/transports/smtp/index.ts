@@ -116,7 +116,7 @@ export function createTransport(config: SmtpConfig): Transport {
       inFlight.add(sending);
       try {
         const info = await sending;
-        return { messageId: String(info.messageId ?? mail.messageId), response: String(info.response ?? '') };
+        return { messageId: mail.messageId, response: String(info.response ?? '') };
       } finally {
         inFlight.delete(sending);
       }

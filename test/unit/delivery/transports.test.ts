@@ -18,6 +18,7 @@ import {
 } from '../../../src/transports/index.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { verifyDkim } from './dkim-verify.js';
 import { findPart, header, parseMime } from './mime.js';
 
 const SECRET = 'transport-test-secret-0123456789';
@@ -144,7 +145,7 @@ describe('SMTP transport against a real SMTP server (separate process)', () => {
   });
 
   it('signs with DKIM when configured', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const dkim = dkimFromEnv({ DKIM_DOMAIN: 'acme.example', DKIM_SELECTOR: 'relance', DKIM_PRIVATE_KEY: pem.replace(/\n/g, '\\n') })!;
     const transport = createTransport({ kind: 'smtp', url: sink.url, dkim });
@@ -157,6 +158,11 @@ describe('SMTP transport against a real SMTP server (separate process)', () => {
     // RFC 8058: the one-click headers must be covered by the signature.
     const signed = /\bh=([^;]+)/.exec(signature)![1]!.replace(/\s+/g, '').toLowerCase().split(':');
     expect(signed).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'from', 'subject', 'message-id']));
+    // The signature holds over the message as received, and breaks when either part changes.
+    const raw = message!.raw!.replace(/\r?\n/g, '\r\n');
+    expect(verifyDkim(raw, publicKey)).toBeUndefined();
+    expect(verifyDkim(raw.replace('Bonjour Jeanne', 'Bonjour Jeannette'), publicKey)).toBe('body hash mismatch');
+    expect(verifyDkim(raw.replace(/^Subject: .*$/m, 'Subject: changed'), publicKey)).toBe('signature mismatch');
   });
 });
 
