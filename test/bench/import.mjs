@@ -4,19 +4,15 @@
 // written bare: multi-field HSET/HSET/SADD of 10,000 rows each (no parsing, no merge, no script).
 // Memory: MEMORY USAGE (SAMPLES 0, exact) of contact:ids + contact:data + list:<name> after the
 // import, divided by the rows; the `used_memory` delta is printed too.
-import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { deleteAll, ensureBuilt, root, seconds, usedMemory } from './lib/common.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const root = new URL('../../', import.meta.url).pathname;
-if (!existsSync(join(root, 'dist/contacts/import.js'))) {
-  console.log('dist/ is missing or stale: running npm run build');
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-}
+ensureBuilt();
 const { importContacts } = await import(join(root, 'dist/contacts/import.js'));
 const { readCsv } = await import(join(root, 'dist/contacts/csv-reader.js'));
 const { Keys } = await import(join(root, 'dist/state/keys.js'));
@@ -32,16 +28,6 @@ const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Pet
 const COUNTRIES = ['FR', 'BE', 'CH', 'CA', 'LU', 'DE', 'ES', 'IT'];
 const row = (i) => [`contact${i}@example${i % 97}.com`, FIRST[i % 8], LAST[(i >> 3) % 8], `Company ${i % 5000}`, COUNTRIES[(i >> 6) % 8], String(i % 100)];
 
-const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
-const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]);
-async function deleteAll(k) {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', k.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
-}
 
 try {
   // The file, written in 64 KB slices.
@@ -66,17 +52,17 @@ try {
   const parseSeconds = seconds(start);
 
   // The import.
-  const memoryBefore = await usedMemory();
+  const memoryBefore = await usedMemory(redis);
   const heapBefore = process.memoryUsage().rss;
   let peakRss = heapBefore;
   start = process.hrtime.bigint();
   const summary = await importContacts({ redis, keys, file, list: 'bench', onProgress: () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); } });
   const importSeconds = seconds(start);
-  const memoryDelta = (await usedMemory()) - memoryBefore;
+  const memoryDelta = (await usedMemory(redis)) - memoryBefore;
   let usage = 0;
   for (const key of [keys.contactIds(), keys.contactData(), keys.list('bench'), keys.lists(), keys.contactSeq()]) usage += Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
   if (summary.imported !== ROWS || summary.rejectedCount !== 0) throw new Error(`unexpected summary: ${JSON.stringify({ ...summary, rejected: summary.rejected.slice(0, 5) })}`);
-  await deleteAll(keys);
+  await deleteAll(redis, keys);
 
   // Baseline 2: the same writes with no per-row logic: one HSET/HSET/SADD of 10,000 rows each.
   start = process.hrtime.bigint();
@@ -93,7 +79,7 @@ try {
     await redis.pipeline().hset(baselineKeys.contactIds(), ...ids).hset(baselineKeys.contactData(), ...data).sadd(baselineKeys.list('bench'), ...members).exec();
   }
   const bareSeconds = seconds(start);
-  await deleteAll(baselineKeys);
+  await deleteAll(redis, baselineKeys);
 
   const perContact = usage / ROWS;
   console.log(`import: ${ROWS.toLocaleString('en')} rows in ${importSeconds.toFixed(2)} s wall (${Math.round(ROWS / importSeconds).toLocaleString('en')} rows/s); imported ${summary.imported}, rejected ${summary.rejectedCount}; client RSS peak +${((peakRss - heapBefore) / 1e6).toFixed(0)} MB`);
@@ -101,8 +87,8 @@ try {
   console.log(`redis memory: ${perContact.toFixed(1)} bytes per contact (MEMORY USAGE of the contact keys); used_memory delta ${(memoryDelta / ROWS).toFixed(1)} bytes per contact`);
   console.log(JSON.stringify({ bench: 'import', rows: ROWS, seconds: Number(importSeconds.toFixed(3)), redis_bytes_per_contact: Number(perContact.toFixed(1)), baseline_parse_seconds: Number(parseSeconds.toFixed(3)), baseline_bare_hset_seconds: Number(bareSeconds.toFixed(3)), used_memory_delta_per_contact: Number((memoryDelta / ROWS).toFixed(1)) }));
 } finally {
-  await deleteAll(keys).catch(() => {});
-  await deleteAll(baselineKeys).catch(() => {});
+  await deleteAll(redis, keys).catch(() => {});
+  await deleteAll(redis, baselineKeys).catch(() => {});
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });
 }

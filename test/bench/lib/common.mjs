@@ -1,4 +1,4 @@
-// Shared by the enroll and deliver benches: a fresh dist/, a scenario on disk, contacts written
+// Shared by the benches: a fresh dist/, a scenario on disk, contacts written
 // straight into the store layout (src/state/DESIGN.md), and key cleanup.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -27,13 +27,10 @@ export function ensureBuilt() {
 
 export const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
+/** Every key under the bench's prefix: the library's own `deletePrefix`. */
 export async function deleteAll(redis, keys) {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 10_000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
+  const { deletePrefix } = await import(join(root, 'dist/state/delete-prefix.js'));
+  await deletePrefix(redis, keys);
 }
 
 export async function usedMemory(redis) {
