@@ -241,18 +241,12 @@ export class Simulation {
         this.schedulePass(c, this.nextWeek(now));
         return;
       }
-      const after = r.after!;
-      c.step = after.step;
-      c.since = now;
-      return this.settle(c, after.status, after.due, now, after.outcome);
+      return this.afterEffect(c, r, now);
     }
     if (effect?.kind === 'webhook') {
       // The simulation assumes the webhook answers.
       this.tally.effects.webhooks++;
-      const after = r.after!;
-      c.step = after.step;
-      c.since = now;
-      return this.settle(c, after.status, after.due, now, after.outcome);
+      return this.afterEffect(c, r, now);
     }
     if (effect?.kind === 'task') {
       // Parked until a person marks the task done (not woken by events, as in the engine).
@@ -272,6 +266,14 @@ export class Simulation {
       this.tally.deferred.window++;
     }
     this.settle(c, r.status, r.due, now, r.outcome, r.reason);
+  }
+
+  /** The effect happened: the contact goes on from where the walk said it would. */
+  private afterEffect(c: SimContact, r: WalkResult, now: number): void {
+    const after = r.after!;
+    c.step = after.step;
+    c.since = now;
+    this.settle(c, after.status, after.due, now, after.outcome);
   }
 
   /**

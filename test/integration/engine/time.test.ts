@@ -17,6 +17,13 @@ afterAll(async () => { await sink.stop(); });
 
 const WEEKDAYS = 'days: [mon, tue, wed, thu, fri], hours: ["09:00-18:00"]';
 
+/** Two emails an hour apart. */
+const HOURLY = `  steps:
+    - { id: hello, type: email, template: m/x, subject: Hello }
+    - { id: hour, type: wait, for: 1 hour }
+    - { id: again, type: email, template: m/x, subject: Again }
+`;
+
 describe('time on the engine: windows across DST changes, business days', () => {
   it('a mon–fri 09:00–18:00 Paris window across the spring and autumn DST changes', async () => {
     const { redis, keys } = testRedis();
@@ -115,11 +122,7 @@ describe('time on the engine: windows across DST changes, business days', () => 
   it('a wait ending on the minute: sent exactly then', async () => {
     const { redis, keys } = testRedis();
     const files = scenarioFiles();
-    files.scenario('hourly', `  steps:
-    - { id: hello, type: email, template: m/x, subject: Hello }
-    - { id: hour, type: wait, for: 1 hour }
-    - { id: again, type: email, template: m/x, subject: Again }
-`);
+    files.scenario('hourly', HOURLY);
     const clock = new VirtualClock(new Date('2026-06-01T08:00:00Z'));
     const [id] = await addContacts(redis, keys, 'people', [{ email: 'on-time@example.org' }]);
     await install(redis, keys, files.dir, clock.now());
@@ -133,11 +136,7 @@ describe('time on the engine: windows across DST changes, business days', () => 
   it('a wait that ends inside a minute (entered at 08:00:30, 1 hour) ends at the next whole minute', async () => {
     const { redis, keys } = testRedis();
     const files = scenarioFiles();
-    files.scenario('hourly', `  steps:
-    - { id: hello, type: email, template: m/x, subject: Hello }
-    - { id: hour, type: wait, for: 1 hour }
-    - { id: again, type: email, template: m/x, subject: Again }
-`);
+    files.scenario('hourly', HOURLY);
     const clock = new VirtualClock(new Date('2026-06-01T08:00:30Z'));
     const [id] = await addContacts(redis, keys, 'people', [{ email: 'mid-minute@example.org' }]);
     await install(redis, keys, files.dir, clock.now());

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { simulate } from '../../../src/cli/commands/simulate.js';
 import { InputNotFoundError, UsageError, ValidationFailedError } from '../../../src/errors.js';
+import { MINIMAL } from '../../helpers/scenario-text.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const SCENARIOS_DIR = fileURLToPath(new URL('../../../scenarios', import.meta.url));
@@ -21,21 +22,7 @@ afterEach(() => {
 describe('relance simulate', () => {
   it('refuses an invalid file with file:line:col errors, and prints no forecast', async () => {
     const dir = await tempDir({
-      'broken.yaml': `apiVersion: relance/v1
-kind: Scenario
-metadata:
-  name: broken
-spec:
-  entry:
-    lists: [newsletter]
-  sender:
-    email: hello@acme.test
-  steps:
-    - id: pause
-      type: wait
-      for: 2 days
-      next: nowhere
-`,
+      'broken.yaml': MINIMAL.replace('name: minimal', 'name: broken').replace('for: 2 days\n', 'for: 2 days\n      next: nowhere\n'),
     });
     const stderr = capture(process.stderr);
     const stdout = capture(process.stdout);
