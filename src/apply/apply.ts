@@ -6,8 +6,9 @@ import type { Plan, ScenarioChange } from '../plan/types.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecord, readStateRev, recordFields, type ScenarioRecord, type ScenarioState, type VersionRecord } from '../state/scenario-store.js';
 import { admitListMembers, type AdmissionResult } from './admission.js';
-import { acquireLock, actor } from './lock.js';
-import { migrateEnrollments } from './migrate.js';
+import { acquireLock, actor } from '../state/lock.js';
+import { migrateEnrollments } from '../enroll/migrate.js';
+import { releaseInto } from '../enroll/release.js';
 import { publishTemplates } from './publish-templates.js';
 
 export class StalePlanError extends RelanceError {
@@ -94,7 +95,7 @@ async function applyChange(redis: Redis, keys: Keys, plan: Plan, change: Scenari
   const tx = redis.multi().hset(keys.scenario(change.name), recordFields(record)).sadd(keys.scenarios(), change.name).incr(keys.stateRev());
   if (change.actions.includes('archive')) {
     // Archiving releases the contacts (000): their enrollments go, the versions stay for reports.
-    tx.unlink(keys.enrollments(change.name), keys.counts(change.name));
+    releaseInto(tx, keys, change.name);
   }
   tx.lpush(keys.audit(), JSON.stringify({ at, who, revision: plan.revision, scenario: change.name, actions: change.actions, from: change.from?.digest, to: record.digest }))
     .ltrim(keys.audit(), 0, AUDIT_LENGTH - 1);
@@ -104,11 +105,11 @@ async function applyChange(redis: Redis, keys: Keys, plan: Plan, change: Scenari
 
   if (desired) await publishTemplates(redis, keys, change.name, desired.file, desired.graph);
   if (desired && change.actions.includes('update') && change.strategy === 'migrate') {
-    result.migrated = await migrateEnrollments(redis, keys, change.name, desired);
+    result.migrated = await migrateEnrollments(redis, keys, change.name, shortDigest(desired.digest), desired.graph.order, desired.scenario.spec.updateStrategy?.stepMap ?? {});
   }
   if (desired && record.state === 'running' && desired.scenario.spec.entry.lists) {
     result.admission = await admitListMembers(redis, keys, {
-      name: change.name, version: shortDigest(desired.digest), entry: desired.graph.entry, scenario: desired.scenario, now,
+      name: change.name, version: shortDigest(desired.digest), entry: desired.graph.entry, scenario: desired.scenario, schedule: desired.schedule, now,
     });
   }
   return result;
@@ -116,7 +117,7 @@ async function applyChange(redis: Redis, keys: Keys, plan: Plan, change: Scenari
 
 /** Versions are immutable and content-addressed: writing one twice is harmless. */
 async function writeVersion(redis: Redis, keys: Keys, d: DesiredScenario, revision: string, at: string): Promise<void> {
-  const version: VersionRecord = { name: d.name, digest: d.digest, revision, appliedAt: at, file: d.file, scenario: d.scenario, graph: d.graph };
+  const version: VersionRecord = { name: d.name, digest: d.digest, revision, appliedAt: at, file: d.file, scenario: d.scenario, graph: d.graph, schedule: d.schedule };
   await redis.multi()
     .set(keys.version(d.name, shortDigest(d.digest)), JSON.stringify(version), 'NX')
     .zadd(keys.versions(d.name), 'NX', Date.parse(at), shortDigest(d.digest))

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import type { Keys } from '../state/keys.js';
 
 /**

@@ -121,6 +121,13 @@ export function buildProgram(): Command {
     .action(async (paths: string[], options) => (await import('./commands/run.js')).run(paths, options));
 
   program
+    .command('doctor')
+    .description('recompute counts, totals, queues and schedules from the enrollments; report (exit 1) or --fix each difference')
+    .option('--fix', 'repair the differences, under the apply lock')
+    .option('--json', 'print JSON')
+    .action(async (options) => (await import('./commands/doctor.js')).doctor(options));
+
+  program
     .command('worker')
     .description('run scheduled work (sends, waits, webhooks) until stopped; start several to share the load')
     .option('--concurrency <n>', 'batches processed at once', '4')

@@ -1,7 +1,7 @@
 import { catalogue } from '../catalogue/index.js';
 import type { Scenario, Step } from '../schema/scenario.gen.js';
 import { stepDefinition } from '../steps/index.js';
-import type { CompiledStep, StepGraph } from './graph.js';
+import type { CompiledStep, StepGraph } from '../schema/compiled.js';
 
 export interface SourcedSteps {
   steps: Step[];

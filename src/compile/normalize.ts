@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { resolveRef, scenarioSchema, type JsonSchema } from '../schema/scenario-schema.js';
-import type { StepGraph } from './graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 
 /**
  * Fills in every default the schema declares, so that writing a default explicitly or leaving

@@ -1,5 +1,6 @@
+import { enrollmentCount, readAllEngagement, readCountsHash } from '../enroll/read.js';
 import type { Redis } from 'ioredis';
-import { parseEngagement } from '../execute/contact-state.js';
+import { parseEngagement } from '../conditions/contact-state.js';
 import type { Keys } from '../state/keys.js';
 import { IN_PROGRESS, readScenarioRecords, readVersion } from '../state/scenario-store.js';
 
@@ -36,9 +37,9 @@ export async function demoReport(redis: Redis, keys: Keys, run: { entered: Recor
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     const version = await readVersion(redis, keys, record.name, record.digest);
     if (!version) continue;
-    const counts = await redis.hgetall(keys.counts(record.name));
+    const counts = await readCountsHash(redis, keys, record.name);
     const ledger = await redis.hgetall(keys.ledger(record.name));
-    const engagement = Object.values(await redis.hgetall(keys.engagement(record.name))).map(parseEngagement);
+    const engagement = (await readAllEngagement(redis, keys, record.name)).map(parseEngagement);
     const outcomes: Record<string, number> = {};
     const atStep = new Map<string, number>();
     for (const [field, n] of Object.entries(counts)) {
@@ -66,7 +67,7 @@ export async function demoReport(redis: Redis, keys: Keys, run: { entered: Recor
       if (type === 'email') Object.assign(line, { sent: sentBy.get(id) ?? 0, opened: flag(id, 'o'), clicked: flag(id, 'c'), replied: flag(id, 'p') });
       return line;
     });
-    const entered = run.entered[record.name] ?? (await redis.hlen(keys.enrollments(record.name)));
+    const entered = run.entered[record.name] ?? (await enrollmentCount(redis, keys, record.name));
     scenarios.push({ name: record.name, entered, steps, outcomes });
   }
   return { start: run.start, end: run.end, seconds: run.seconds, webhookCalls: run.webhookCalls, scenarios, unknownSends: await redis.hlen(keys.unknownSends()) };

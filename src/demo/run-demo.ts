@@ -3,25 +3,25 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { applyPlan } from '../apply/apply.js';
 import { resolveSecret } from '../delivery/tokens.js';
-import { recordEvent, wake } from '../events/record-event.js';
+import { recordEvent } from '../events/record-event.js';
 import { templateDeliverer } from '../execute/deliverer.js';
 import type { Deliverer } from '../execute/effects.js';
 import { Engine } from '../execute/engine.js';
-import { completeTask, listTasks } from '../execute/tasks.js';
+import { admit } from '../enroll/admit.js';
+import { completeTask, listTasks } from '../enroll/tasks.js';
+import { wake } from '../enroll/wake.js';
 import { httpWebhooks } from '../execute/webhook-caller.js';
-import { minuteOf } from '../state/enrollment.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
-import { runScript } from '../state/scripts.js';
 import { VirtualClock } from '../time/clock.js';
 import { createTransport } from '../transports/index.js';
 import type { ValidationResult } from '../validate/validate.js';
 import { TimeQueue } from '../time/time-queue.js';
-import { DEFAULT_RATES, reactions, type EngagementRates, type SyntheticEvent } from './engagement.js';
-import { seededRandom } from './random.js';
+import { DEFAULT_RATES, reactions, type EngagementRates, type SyntheticEvent } from '../synthetic/engagement.js';
+import { seededRandom } from '../synthetic/random.js';
 import { demoReport, type DemoReport } from './report.js';
-import { satisfy, syntheticContact } from './synthetic-contacts.js';
+import { satisfy, syntheticContact } from '../synthetic/contacts.js';
 
 export interface DemoOptions {
   /** Synthetic contacts per scenario. */
@@ -125,10 +125,8 @@ async function enterThroughTriggers(redis: Redis, keys: Keys, validation: Valida
       const contact = syntheticContact(n, `${name}.example`, rnd, satisfy(trigger.when));
       if (scenario.spec.fields?.eventDate) contact.eventDate = new Date(now.getTime() + 21 * DAY).toISOString().slice(0, 16);
       const at = Math.floor(now.getTime() / 1000) + Math.floor(rnd() * 7 * 86400);
-      const minute = minuteOf(at);
       await redis.multi().hset(keys.contactIds(), String(contact.email), id).hset(keys.contactData(), id, JSON.stringify(contact)).exec();
-      await runScript(redis, 'admit', [keys.enrollments(name), keys.counts(name), keys.dueBucket(name, minute), keys.dueIndex(), keys.blocked(name)],
-        [record.digest.slice(0, 12), version.graph.entry, at, scenario.spec.limits?.maxActive ?? 0, at, `${name}|${minute}`, id]);
+      await admit(redis, keys, { scenario: name, version: record.digest.slice(0, 12), entry: version.graph.entry, now: at, due: at, cap: scenario.spec.limits?.maxActive ?? 0, ids: [id] });
     }
     await redis.set(keys.contactSeq(), n);
     entered[name] = options.contacts;

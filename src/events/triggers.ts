@@ -1,17 +1,14 @@
 import type { Redis } from 'ioredis';
-import { notBusy, otherExclusive, scheduleBound } from '../apply/admission.js';
+import { fieldsView } from '../audience/eligible.js';
+import { notBusy, otherExclusive } from '../audience/exclusive.js';
+import { scheduleOf } from '../compile/schedule.js';
 import { evaluate } from '../conditions/evaluate.js';
-import { minuteOf } from '../state/enrollment.js';
+import { admit } from '../enroll/admit.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecords, readVersion, type ScenarioRecord, type VersionRecord } from '../state/scenario-store.js';
-import { runScript } from '../state/scripts.js';
 import type { Trigger } from '../schema/scenario.gen.js';
+import { rateLimitOf, triggerFor, triggerMatches } from '../triggers/index.js';
 import type { ContactEvent } from './record-event.js';
-
-/** Which trigger an event type can fire. */
-const ON: Partial<Record<ContactEvent['type'], Trigger['on']>> = {
-  'form-submitted': 'form-submitted', opened: 'email-opened', clicked: 'email-clicked', bounced: 'email-bounced', unsubscribed: 'email-unsubscribed',
-};
 
 const PER_SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
 
@@ -30,7 +27,7 @@ interface Candidate {
  */
 export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEvent, id: string): Promise<string[]> {
   const type = event.type;
-  const on = type === 'list-added' || type === 'api' || type === 'contact-created' ? type : ON[type];
+  const on = triggerFor(type);
   if (!on) return [];
   const candidates = await triggeredBy(redis, keys, on, event);
   if (candidates.length === 0) return [];
@@ -78,7 +75,7 @@ async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: {
     if (record.state !== 'running') continue;
     const version = await readVersion(redis, keys, record.name, record.digest);
     if (!version) continue;
-    const trigger = version.scenario.spec.entry.triggers?.find((t) => t.on === on && matches(t, event));
+    const trigger = version.scenario.spec.entry.triggers?.find((t) => t.on === on && triggerMatches(t, event));
     if (trigger) out.push({ record, version, trigger });
   }
   return out;
@@ -89,28 +86,19 @@ async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: {
  * Returns how many were admitted.
  */
 async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, contacts: Array<{ id: string; fields: Record<string, unknown> }>, at: Date): Promise<number> {
-  const end = scheduleBound(version.scenario, 'end');
-  if (end !== undefined && at.getTime() / 1000 >= end) return 0; // nobody enters after `end`
+  const nowS = Math.floor(at.getTime() / 1000);
+  const { end } = scheduleOf(version);
+  if (end !== undefined && nowS >= end) return 0; // nobody enters after `end`
   const when = trigger.when;
-  let ids = (when ? contacts.filter((c) => evaluate(when, { field: (n) => c.fields[n], engaged: () => false, formSubmitted: () => false })) : contacts).map((c) => c.id);
-  const limit = trigger.rateLimit ?? (trigger.on === 'api' ? { max: 30, per: 'minute' as const } : undefined);
+  let ids = (when ? contacts.filter((c) => evaluate(when, fieldsView(c.fields))) : contacts).map((c) => c.id);
+  const limit = rateLimitOf(trigger);
   if (limit && ids.length > 0) ids = ids.slice(0, await allowedByRate(redis, keys, record.name, limit, at, ids.length));
   if (version.scenario.spec.exclusive && ids.length > 0) ids = await notBusy(redis, keys, ids, await otherExclusive(redis, keys, record.name));
-  if (ids.length === 0) return 0;
-  if (version.scenario.spec.entry.reentry === 'always') await redis.hdel(keys.enrollments(record.name), ...ids);
-  const nowS = Math.floor(at.getTime() / 1000);
-  const minute = minuteOf(nowS);
-  const [admitted] = await runScript<number[]>(redis, 'admit', [keys.enrollments(record.name), keys.counts(record.name), keys.dueBucket(record.name, minute), keys.dueIndex(), keys.blocked(record.name)],
-    [record.digest.slice(0, 12), version.graph.entry, nowS, version.scenario.spec.limits?.maxActive ?? 0, nowS, `${record.name}|${minute}`, ...ids]);
-  return admitted ?? 0;
-}
-
-function matches(t: Trigger, event: { scenario?: string; step?: string; list?: string; form?: string }): boolean {
-  if (t.list && t.list !== event.list) return false;
-  if (t.form && t.form !== event.form) return false;
-  if (t.scenario && t.scenario !== event.scenario) return false;
-  if (t.step && t.step !== event.step) return false;
-  return true;
+  const { admitted } = await admit(redis, keys, {
+    scenario: record.name, version: record.digest.slice(0, 12), entry: version.graph.entry, now: nowS, due: nowS,
+    cap: version.scenario.spec.limits?.maxActive ?? 0, reenter: version.scenario.spec.entry.reentry === 'always', ids,
+  });
+  return admitted;
 }
 
 /** How many of `wanted` entries the rate limit still lets in this window (taken from it at once). */

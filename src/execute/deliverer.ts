@@ -36,7 +36,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
     return files;
   };
   return {
-    async deliver({ scenarioName, scenario, step, contact, threadOf }) {
+    async deliver({ scenarioName, scenario, step, contact, threadOf, zone }) {
       const files = await templates(scenarioName);
       let language = chooseVariant(step, contact.fields.language, scenario.spec.language);
       let paths = variantTemplatePaths(step, language);
@@ -51,7 +51,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         ? { messageId: messageIdFor({ secret: options.secret, domain: senderDomain, scenario: scenarioName, step: threadOf.id, contactId: contact.id }), subject: renderInline(threadOf.subject, contact.fields) }
         : undefined;
       const mail = renderEmail({
-        scenario: info(scenarioName, scenario),
+        scenario: info(scenarioName, scenario, zone),
         step,
         language,
         templates: { html, text: files[paths.text] },
@@ -74,6 +74,6 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
   };
 }
 
-function info(name: string, s: Scenario): ScenarioInfo {
-  return { name, title: s.metadata.title, language: s.spec.language, sender: s.spec.sender, unsubscribe: s.spec.unsubscribe, tracking: s.spec.tracking, timeZone: s.spec.schedule?.timezone };
+function info(name: string, s: Scenario, zone: string): ScenarioInfo {
+  return { name, title: s.metadata.title, language: s.spec.language, sender: s.spec.sender, unsubscribe: s.spec.unsubscribe, tracking: s.spec.tracking, timeZone: zone };
 }

@@ -1,9 +1,9 @@
 import type { EmailStep, Scenario, TaskStep, WebhookStep } from '../schema/scenario.gen.js';
-import type { ContactState } from './contact-state.js';
+import type { ContactState } from '../conditions/contact-state.js';
 
 /** Renders and sends one email; throws a SendFailure when it does not go out. */
 export interface Deliverer {
-  deliver(input: { scenarioName: string; scenario: Scenario; step: EmailStep; contact: ContactState; threadOf?: EmailStep }): Promise<{ messageId: string }>;
+  deliver(input: { scenarioName: string; scenario: Scenario; step: EmailStep; contact: ContactState; threadOf?: EmailStep; /** The version's time zone (dates in templates). */ zone: string }): Promise<{ messageId: string }>;
 }
 
 /** temporary: retried with backoff; bounce: the address is refused for good; rejected: this message is. */

@@ -1,10 +1,11 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LockHeldError, acquireLock, type Lock } from '../apply/lock.js';
-import { stepsQueue, QUEUE_NAME } from '../schedule/queue.js';
-import { nextDue, sweepOnce } from '../schedule/sweep.js';
+import { LockHeldError, acquireLock, type Lock } from '../state/lock.js';
+import { stepsQueue, QUEUE_NAME, type BatchJob } from '../schedule/queue.js';
+import { nextDue } from '../enroll/due.js';
+import { sweepOnce } from '../schedule/sweep.js';
 import type { VirtualClock } from '../time/clock.js';
-import { processBatch, type BatchJob, type BatchStats, type EngineDeps } from './process-batch.js';
+import { processBatch, type BatchStats, type EngineDeps } from './process-batch.js';
 
 export interface EngineOptions extends EngineDeps {
   /** A second connection for the BullMQ worker (its blocking reads need one of their own). */

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { durationMs, parseDuration } from '../compile/duration.js';
+import { durationMs, parseDuration } from '../time/duration.js';
 import type { WebhookStep } from '../schema/scenario.gen.js';
-import type { ContactState } from './contact-state.js';
+import type { ContactState } from '../conditions/contact-state.js';
 import type { WebhookCaller } from './effects.js';
 
 export interface HttpWebhookOptions {

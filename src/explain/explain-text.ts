@@ -1,4 +1,4 @@
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import { describeCondition } from '../conditions/describe.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { stepDefinition } from '../steps/index.js';

@@ -1,4 +1,4 @@
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import { stepDefinition } from '../steps/index.js';
 
 /** A Mermaid flowchart of the step graph, for pull-request comments and docs. */

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { acquireLock, actor } from '../apply/lock.js';
+import { acquireLock, actor } from '../state/lock.js';
 import { RelanceError } from '../errors.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecord, type ScenarioState } from '../state/scenario-store.js';
-import { runScript } from '../state/scripts.js';
-import { minuteOf, unpackEnrollment } from '../state/enrollment.js';
+import { setEnrollmentStatus } from '../enroll/contact-status.js';
+import { releaseInto } from '../enroll/release.js';
 
 export class UnknownScenarioError extends RelanceError {
   override readonly code = 'UNKNOWN_SCENARIO';
@@ -35,7 +35,7 @@ export async function changeScenarioState(redis: Redis, keys: Keys, name: string
     const tx = redis.multi()
       .hset(keys.scenario(name), { state: to, stateBy: 'cli', stateAt: at, stateNote: `by ${who}` })
       .incr(keys.stateRev());
-    if (action === 'archive') tx.unlink(keys.enrollments(name), keys.counts(name));
+    if (action === 'archive') releaseInto(tx, keys, name);
     tx.lpush(keys.audit(), JSON.stringify({ at, who, scenario: name, actions: [action], via: 'cli' })).ltrim(keys.audit(), 0, 999);
     await tx.exec();
     return { from: record.state, to };
@@ -49,16 +49,8 @@ export async function changeContactState(redis: Redis, keys: Keys, name: string,
   if (!(await readScenarioRecord(redis, keys, name))) throw new UnknownScenarioError(`no scenario "${name}" in the running state`);
   const id = /^\d+$/.test(contact) ? contact : await redis.hget(keys.contactIds(), contact.trim().toLowerCase());
   if (!id) throw new UnknownContactError(`no contact "${contact}"`);
-  const nowS = Math.floor(now.getTime() / 1000);
-  let previous: string | null = 'retry';
-  for (let attempt = 0; previous === 'retry' && attempt < 5; attempt++) {
-    const value = await redis.hget(keys.enrollments(name), id);
-    if (!value) break;
-    const minute = minuteOf(Math.max(unpackEnrollment(value).due, nowS));
-    previous = await runScript<string | null>(redis, 'set-enrollment-status', [keys.enrollments(name), keys.counts(name), keys.dueBucket(name, minute), keys.dueIndex()],
-      [id, action, nowS, value, `${name}|${minute}`, minute * 60]);
-  }
-  if (!previous || previous === 'retry') throw new UnknownContactError(`contact "${contact}" is not enrolled in "${name}"`);
+  const previous = await setEnrollmentStatus(redis, keys, name, id, action, now);
+  if (!previous) throw new UnknownContactError(`contact "${contact}" is not enrolled in "${name}"`);
   await redis.multi().incr(keys.stateRev())
     .lpush(keys.audit(), JSON.stringify({ at: now.toISOString(), who: actor(), scenario: name, contact: id, actions: [action], via: 'cli' }))
     .ltrim(keys.audit(), 0, 999).exec();

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../state/keys.js';
-import { IN_PROGRESS, readCounts, readScenarioRecords, readVersion, type EnrollmentStatus, type ScenarioRecord } from '../state/scenario-store.js';
+import { scheduleOf } from '../compile/schedule.js';
+import { countRows, readCountsHash, readErrors } from '../enroll/read.js';
+import { IN_PROGRESS, readScenarioRecords, readVersion, type EnrollmentStatus, type ScenarioRecord } from '../state/scenario-store.js';
 
 /** 000's colours: red = nobody in progress, orange = in progress but all waiting, green = actions queued. */
 export type Colour = 'red' | 'orange' | 'green';
@@ -25,22 +27,15 @@ export interface ScenarioStatus {
   errors: { count: number; samples: Array<{ contactId: string; reason: string }> };
 }
 
-function pairs(flat: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
-  return out;
-}
-
 export async function readStatus(redis: Redis, keys: Keys, only?: string, now = new Date()): Promise<ScenarioStatus[]> {
   const records = await readScenarioRecords(redis, keys);
   const out: ScenarioStatus[] = [];
   for (const record of records.values()) {
     if (only && record.name !== only) continue;
-    const rows = await readCounts(redis, keys, record.name);
-    const totals = await redis.hgetall(keys.counts(record.name));
+    const totals = await readCountsHash(redis, keys, record.name);
+    const rows = countRows(totals);
     const outcomes = Object.fromEntries(Object.entries(totals).filter(([k, v]) => k.startsWith('_outcome|') && Number(v) > 0).map(([k, v]) => [k.slice(9), Number(v)]));
-    const [, sample] = await redis.hscan(keys.errors(record.name), '0', 'COUNT', 10);
-    const errors = { count: await redis.hlen(keys.errors(record.name)), samples: pairs(sample).slice(0, 10).map(([contactId, reason]) => ({ contactId, reason })) };
+    const errors = await readErrors(redis, keys, record.name);
     const byStatus: Partial<Record<EnrollmentStatus, number>> = {};
     const atStep = new Map<string, number>();
     for (const r of rows) {
@@ -50,8 +45,8 @@ export async function readStatus(redis: Redis, keys: Keys, only?: string, now = 
     const inProgress = IN_PROGRESS.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
     const version = await readVersion(redis, keys, record.name, record.digest.slice(0, 12));
     const steps = version?.graph.order ?? [...atStep.keys()];
-    const start = version?.scenario.spec.schedule?.start;
-    const scheduled = record.state === 'running' && start !== undefined && start > now.toISOString().slice(0, start.length);
+    const start = version ? scheduleOf(version).start : undefined;
+    const scheduled = record.state === 'running' && start !== undefined && start * 1000 > now.getTime();
     out.push({
       name: record.name,
       state: record.state,

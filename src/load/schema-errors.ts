@@ -121,7 +121,7 @@ function toProblem(error: ErrorObject): SchemaProblem[] {
     case 'const':
       return at(`must be ${quote(params.allowedValue)}, not ${quote(error.data)}`);
     case 'discriminator': {
-      const stepTypes = ['email', 'wait', 'wait-for', 'condition', 'branch', 'score', 'update', 'webhook', 'task', 'exit'];
+      const stepTypes = tagValues(parent, String(params.tag));
       if (params.error === 'mapping') {
         const guess = typeof params.tagValue === 'string' ? didYouMean(params.tagValue, stepTypes) : undefined;
         return at(`${quote(params.tagValue)} is not a step type${guess ? ` — did you mean "${guess}"?` : ''}; use one of: ${stepTypes.join(', ')}`, false, `${error.instancePath}/type`);
@@ -158,6 +158,14 @@ function toProblem(error: ErrorObject): SchemaProblem[] {
     default:
       return at(error.message ?? 'is not valid');
   }
+}
+
+/** What a discriminated oneOf tells apart, from its branches: for a step, the step types in schema order. */
+function tagValues(parent: JsonSchema, tag: string): string[] {
+  return ((parent.oneOf ?? []) as JsonSchema[]).flatMap((branch) => {
+    const value = ((resolveRef(branch).properties ?? {}) as Record<string, JsonSchema | undefined>)[tag]?.const;
+    return typeof value === 'string' ? [value] : [];
+  });
 }
 
 function stepContext(error: ErrorObject): string {

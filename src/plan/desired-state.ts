@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
 import { versionDigest, withDefaults } from '../compile/normalize.js';
 import { compileScenario } from '../compile/compile-scenario.js';
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
+import { compileSchedule } from '../compile/schedule.js';
+import type { CompiledSchedule } from '../schema/compiled.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import { PRUNE_ANNOTATION } from '../state/scenario-store.js';
 import type { ValidScenario } from '../validate/validate.js';
@@ -13,6 +15,7 @@ export interface DesiredScenario {
   digest: string;
   scenario: Scenario;
   graph: StepGraph;
+  schedule: CompiledSchedule;
   suspend: boolean;
   /** `relance.dev/prune: confirm`: archiving is allowed once the file is deleted. */
   prune: boolean;
@@ -27,6 +30,7 @@ export function desiredScenario(valid: ValidScenario, cwd = process.cwd()): Desi
     digest: versionDigest(scenario, graph),
     scenario,
     graph,
+    schedule: compileSchedule(scenario),
     suspend: scenario.spec.suspend === true,
     prune: scenario.metadata.annotations?.[PRUNE_ANNOTATION] === 'confirm',
   };

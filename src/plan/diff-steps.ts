@@ -1,4 +1,4 @@
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import { canonicalJson } from '../compile/normalize.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import type { CountRow } from '../state/scenario-store.js';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
-import { forEachEligible } from '../apply/admission.js';
+import { forEachEligible } from '../audience/eligible.js';
 import { gitRevision } from '../git/revision.js';
 import type { Keys } from '../state/keys.js';
 import type { ValidationResult } from '../validate/validate.js';

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../state/keys.js';
-import { readCounts, readScenarioRecords, readStateRev, readVersion, type CountRow, type VersionRecord } from '../state/scenario-store.js';
+import { readCounts } from '../enroll/read.js';
+import { readScenarioRecords, readStateRev, readVersion, type CountRow, type VersionRecord } from '../state/scenario-store.js';
 import type { RunningSnapshot } from './compute-plan.js';
 
 /** Reads everything a plan compares against, in a handful of round trips per scenario. */

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { admitListMembers } from '../apply/admission.js';
+import { scheduleOf } from '../compile/schedule.js';
 import { applyPlan } from '../apply/apply.js';
 import { publishTemplates } from '../apply/publish-templates.js';
-import { LockHeldError } from '../apply/lock.js';
+import { LockHeldError } from '../state/lock.js';
 import { gitPull } from '../git/revision.js';
 import { makePlan } from '../plan/make-plan.js';
 import { hasChanges } from '../plan/types.js';
@@ -63,7 +64,7 @@ async function admitLateMembers(redis: Redis, keys: Keys, log: Logger): Promise<
     const version = await readVersion(redis, keys, record.name, record.digest.slice(0, 12));
     // Later list members (runIndefinitely), and members held back by a daily entry limit.
     if (!version?.scenario.spec.entry.runIndefinitely && !version?.scenario.spec.limits?.maxEntriesPerDay) continue;
-    const result = await admitListMembers(redis, keys, { name: record.name, version: record.digest.slice(0, 12), entry: version.graph.entry, scenario: version.scenario, now: new Date() });
+    const result = await admitListMembers(redis, keys, { name: record.name, version: record.digest.slice(0, 12), entry: version.graph.entry, scenario: version.scenario, schedule: scheduleOf(version), now: new Date() });
     if (result.admitted + result.blocked > 0) log.info({ scenario: record.name, ...result }, 'new list members entered');
   }
 }

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BatchJob } from '../execute/process-batch.js';
+import { dueBuckets, readBucket, trimBucket } from '../enroll/due.js';
 import type { Keys } from '../state/keys.js';
-import { runScript } from '../state/scripts.js';
+import type { BatchJob } from './queue.js';
 
 export interface SweepOptions {
   /** Contacts per BullMQ job: one job per contact would cap throughput at BullMQ's job rate. */
@@ -19,24 +19,19 @@ export interface SweepOptions {
 export async function sweepOnce(redis: Redis, keys: Keys, queue: Queue<BatchJob>, now: Date, options: SweepOptions = {}): Promise<number> {
   const batchSize = options.batchSize ?? 100;
   const maxJobs = options.maxJobs ?? 2000;
-  const nowS = Math.floor(now.getTime() / 1000);
-  const members = await redis.zrangebyscore(keys.dueIndex(), '-inf', nowS, 'LIMIT', 0, 1000);
+  const buckets = await dueBuckets(redis, keys, Math.floor(now.getTime() / 1000));
   const states = new Map<string, string | null>();
   let queued = 0;
-  for (const member of members) {
+  for (const bucket of buckets) {
     if (queued >= maxJobs) break;
-    const split = member.lastIndexOf('|');
-    const scenario = member.slice(0, split);
-    const minute = Number(member.slice(split + 1));
+    const { scenario, minute } = bucket;
     if (!states.has(scenario)) states.set(scenario, await redis.hget(keys.scenario(scenario), 'state'));
     const state = states.get(scenario);
     if (state === 'paused') continue;
-    const bucket = keys.dueBucket(scenario, minute);
-    const take = Math.min(batchSize * (maxJobs - queued), 50_000);
-    const ids = await redis.lrange(bucket, 0, take - 1);
+    const ids = await readBucket(redis, keys, bucket, Math.min(batchSize * (maxJobs - queued), 50_000));
     if (state !== 'running' && state !== 'scheduled') {
       // Archived or unknown: nothing in the bucket will ever run.
-      await runScript(redis, 'sweep-bucket', [bucket, keys.dueIndex()], [ids.length, member]);
+      await trimBucket(redis, keys, bucket, ids.length);
       continue;
     }
     const jobs: Array<{ name: string; data: BatchJob }> = [];
@@ -47,14 +42,8 @@ export async function sweepOnce(redis: Redis, keys: Keys, queue: Queue<BatchJob>
       jobs.push({ name: 'batch', data: { scenario, minute, ids: ids.slice(i, i + batchSize) } });
     }
     if (jobs.length) await queue.addBulk(jobs);
-    await runScript(redis, 'sweep-bucket', [bucket, keys.dueIndex()], [ids.length, member]);
+    await trimBucket(redis, keys, bucket, ids.length);
     queued += jobs.length;
   }
   return queued;
-}
-
-/** The earliest due time in the index (epoch seconds), for a virtual clock to jump to. */
-export async function nextDue(redis: Redis, keys: Keys): Promise<number | undefined> {
-  const [first] = await redis.zrange(keys.dueIndex(), 0, 0, 'WITHSCORES').then((r) => (r.length ? [Number(r[1])] : []));
-  return first;
 }

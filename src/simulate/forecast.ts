@@ -1,4 +1,4 @@
-import type { EngagementRates } from '../demo/engagement.js';
+import type { EngagementRates } from '../synthetic/engagement.js';
 import type { Provider } from '../quotas/providers.js';
 import type { Outcome } from '../schema/scenario.gen.js';
 import { dayOf, isoWeekday, type TimeZone } from '../time/zone.js';

@@ -1,6 +1,6 @@
-import type { StepGraph } from '../compile/graph.js';
-import { satisfy, syntheticContact } from '../demo/synthetic-contacts.js';
-import type { ContactState } from '../execute/contact-state.js';
+import type { StepGraph } from '../schema/compiled.js';
+import { satisfy, syntheticContact } from '../synthetic/contacts.js';
+import type { ContactState } from '../conditions/contact-state.js';
 import { providerOf, type Provider } from '../quotas/providers.js';
 import type { Outcome, Scenario } from '../schema/scenario.gen.js';
 import { DAY, HOUR, dayOf, type TimeZone } from '../time/zone.js';

@@ -1,8 +1,8 @@
-import type { StepGraph } from '../compile/graph.js';
-import { DEFAULT_RATES, type EngagementRates } from '../demo/engagement.js';
-import { seededRandom } from '../demo/random.js';
+import { compileSchedule } from '../compile/schedule.js';
+import type { StepGraph } from '../schema/compiled.js';
+import { DEFAULT_RATES, type EngagementRates } from '../synthetic/engagement.js';
+import { seededRandom } from '../synthetic/random.js';
 import type { Scenario } from '../schema/scenario.gen.js';
-import { parseDateTime } from '../time/parse.js';
 import { SendWindow } from '../time/window.js';
 import { DAY, isoDate, isoWeekday } from '../time/zone.js';
 import { DEFAULT_DOMAINS, instant, tallyOutcomes, WEEKDAYS, type Forecast, type SimulateOptions } from './forecast.js';
@@ -33,10 +33,12 @@ export function simulate(scenario: Scenario, graph: StepGraph, options: Simulate
   const seed = options.seed ?? 42;
   const rnd = seededRandom(seed);
   const rates = effectiveRates(options.rates);
-  // Sends follow days, hours and holidays; `start`/`end` only bound entry (as in the engine).
-  const realWindow = new SendWindow(spec.schedule ? { ...spec.schedule, start: undefined, end: undefined } : undefined);
-  const startBound = spec.schedule?.start === undefined ? undefined : parseDateTime(spec.schedule.start, realWindow.zone);
-  const endBound = spec.schedule?.end === undefined ? undefined : parseDateTime(spec.schedule.end, realWindow.zone);
+  // The schedule as the engine reads it from the version: sends follow days, hours and holidays;
+  // `start`/`end` only bound entry.
+  const schedule = compileSchedule(scenario);
+  const realWindow = new SendWindow(schedule.window);
+  const startBound = schedule.start === undefined ? undefined : schedule.start * 1000;
+  const endBound = schedule.end === undefined ? undefined : schedule.end * 1000;
   const startMs = Math.max(options.start.getTime(), startBound ?? -Infinity);
   // Days on the local calendar: a horizon across a DST change keeps the wall time.
   const horizon = realWindow.zone.resolve(realWindow.zone.toWall(startMs) + options.days * DAY);

@@ -1,10 +1,12 @@
-import type { StepGraph } from '../compile/graph.js';
-import { reactions, type EngagementRates, type SyntheticEvent } from '../demo/engagement.js';
-import { addFlag } from '../execute/contact-state.js';
-import { walk, type WalkResult } from '../execute/walk.js';
-import { PROVIDERS, type Provider } from '../quotas/providers.js';
+import type { StepGraph } from '../schema/compiled.js';
+import { reactions, type EngagementRates, type SyntheticEvent } from '../synthetic/engagement.js';
+import { addFlag } from '../conditions/contact-state.js';
+import { settle, type EffectOutcome, type Settled } from '../execute/advance.js';
+import { walk } from '../execute/walk.js';
+import { deferredUntil, quotaSlot } from '../policy/quota.js';
 import type { EmailStep, Outcome, Scenario } from '../schema/scenario.gen.js';
-import { DAY, HOUR, dayOf, isoWeekday, type Wall } from '../time/zone.js';
+import type { Enrollment } from '../state/enrollment.js';
+import { DAY, HOUR, dayOf, type Wall } from '../time/zone.js';
 import { TimeQueue } from '../time/time-queue.js';
 import type { SendWindow } from '../time/window.js';
 import type { Forecast } from './forecast.js';
@@ -170,32 +172,28 @@ export class Simulation {
     if (this.blockedHead < this.blocked.length) this.admit(this.blocked[this.blockedHead++]!, now);
   }
 
-  /** Where the contact goes after a pass (or after its effect), as the engine commits it. */
-  private settle(c: SimContact, status: WalkResult['status'], due: number, now: number, outcome?: Outcome, reason?: string): void {
-    if (status === 'waiting') {
-      if (due === 0) return this.end(c, 'finished', now, outcome ?? 'end', reason);
-      c.status = 'waiting';
-      return this.schedulePass(c, Math.max(due, now));
-    }
-    this.end(c, status, now, status === 'finished' ? outcome ?? 'end' : outcome, reason);
+  /** Where the step machine put the contact, applied to the simulated one (as the engine commits it). */
+  private move(c: SimContact, s: Settled, now: number): void {
+    c.step = s.next.step;
+    c.since = s.next.since * 1000;
+    const status = s.next.status;
+    if (status === 'finished' || status === 'replied' || status === 'error') return this.end(c, status, now, s.outcome, s.reason);
+    c.status = status === 'deferred' ? 'deferred' : 'waiting';
+    this.schedulePass(c, s.requeueAt !== undefined ? s.requeueAt * 1000 : Math.max(s.next.due * 1000, now));
   }
 
-  /** The quota counter a send uses: per (sender, provider, week from Monday 00:00 local), as the engine. */
-  private quotaKey(c: SimContact, step: EmailStep, day: Wall): string {
-    const sender = step.from?.email ?? this.setup.scenario.spec.sender?.email ?? 'unknown';
-    return `${sender}|${c.provider}|${day - (isoWeekday(day) - 1) * DAY}`;
-  }
-
-  private quotaLimit(provider: Provider): number {
-    return this.setup.scenario.spec.quotas?.[provider] ?? PROVIDERS[provider].limit;
+  /** The quota counter a send uses (the engine's policy), as a map key. */
+  private quotaOf(c: SimContact, step: EmailStep, now: number): { key: string; limit: number } {
+    const slot = quotaSlot(this.setup.scenario, step, c.state.email, now, this.zone);
+    return { key: `${slot.sender}|${slot.provider}|${slot.week}`, limit: slot.limit };
   }
 
   private send(c: SimContact, step: EmailStep, now: number): boolean {
     const { tally } = this;
     const day = dayOf(this.zone.toWall(now));
-    const key = this.quotaKey(c, step, day);
+    const { key, limit } = this.quotaOf(c, step, now);
     const used = this.quotaUsed.get(key) ?? 0;
-    if (used >= this.quotaLimit(c.provider)) {
+    if (used >= limit) {
       if (!c.quotaMarked) {
         c.quotaMarked = true;
         tally.deferred.quota++;
@@ -218,62 +216,40 @@ export class Simulation {
     return true;
   }
 
-  /** The following Monday 00:00 local, as nextWeekStart (read through the tabulated zone). */
-  private nextWeek(now: number): number {
-    const day = dayOf(this.zone.toWall(now));
-    return this.zone.resolve(day - (isoWeekday(day) - 1) * DAY + 7 * DAY);
-  }
-
+  /** One pass of the engine's step machine: walk, perform the effect in the model, settle. */
   private pass(c: SimContact, now: number): void {
     if (c.status === 'deferred' && !c.dirty && this.stillDeferred(c, now)) return;
     c.dirty = false;
     const { graph, scenario, window } = this.setup;
-    const r = walk(graph, scenario, c.state, c.step, c.since, now, window);
+    const r = walk({ graph, scenario, contact: c.state, step: c.step, since: c.since, now, window });
     if (r.fields) applyFields(c.state.fields, r.fields);
-    const moved = r.passed.length > 0;
     const effect = r.effect;
+    let outcome: EffectOutcome | undefined;
     if (effect?.kind === 'email') {
-      if (!this.send(c, effect.step, now)) {
-        // Over quota: deferred to the next week start, never dropped (000).
-        c.step = r.step;
-        if (r.beforeEffect > 0) c.since = now;
-        c.status = 'deferred';
-        this.schedulePass(c, this.nextWeek(now));
-        return;
-      }
-      return this.afterEffect(c, r, now);
-    }
-    if (effect?.kind === 'webhook') {
+      // Over quota: deferred to the next week start, never dropped (000).
+      outcome = this.send(c, effect.step, now) ? { kind: 'done' } : { kind: 'quota' };
+      // Sent: later steps may test it (the walk only assumed it for the steps after it).
+      if (outcome.kind === 'done') addFlag(c.state.engagement, 'received', effect.step.id);
+    } else if (effect?.kind === 'webhook') {
       // The simulation assumes the webhook answers.
       this.tally.effects.webhooks++;
-      return this.afterEffect(c, r, now);
-    }
-    if (effect?.kind === 'task') {
+      outcome = { kind: 'done' };
+    } else if (effect?.kind === 'task') {
       // Parked until a person marks the task done (not woken by events, as in the engine).
       this.tally.effects.tasks++;
       c.step = r.step;
-      if (moved) c.since = now;
+      if (r.passed.length > 0) c.since = now;
       c.status = 'task';
       c.token++;
       this.push({ kind: 'task', c, token: c.token, at: now + this.setup.taskDelayMs });
       return;
-    }
-    if (moved) c.since = now;
-    c.step = r.step;
-    if (r.status === 'waiting' && r.due > now && !c.windowMarked && !c.quotaMarked && graph.steps[r.step]?.step.type === 'email') {
+    } else if (r.status === 'waiting' && r.due > now && !c.windowMarked && !c.quotaMarked && graph.steps[r.step]?.step.type === 'email') {
       // Reached an email outside the send window: it waits for the next allowed slot.
       c.windowMarked = true;
       this.tally.deferred.window++;
     }
-    this.settle(c, r.status, r.due, now, r.outcome, r.reason);
-  }
-
-  /** The effect happened: the contact goes on from where the walk said it would. */
-  private afterEffect(c: SimContact, r: WalkResult, now: number): void {
-    const after = r.after!;
-    c.step = after.step;
-    c.since = now;
-    this.settle(c, after.status, after.due, now, after.outcome);
+    const position: Enrollment = { version: '', step: c.step, status: c.status === 'deferred' ? 'deferred' : 'waiting', since: Math.floor(c.since / 1000), due: 0, attempts: 0 };
+    this.move(c, settle(position, r, outcome, now, this.zone), now);
   }
 
   /**
@@ -289,8 +265,9 @@ export class Simulation {
     const open = this.openMemo.open;
     if (open === undefined) return false;
     if (open > now) { this.schedulePass(c, open); return true; }
-    if ((this.quotaUsed.get(this.quotaKey(c, step, dayOf(this.zone.toWall(now)))) ?? 0) < this.quotaLimit(c.provider)) return false;
-    this.schedulePass(c, this.nextWeek(now));
+    const quota = this.quotaOf(c, step, now);
+    if ((this.quotaUsed.get(quota.key) ?? 0) < quota.limit) return false;
+    this.schedulePass(c, deferredUntil(now, this.zone));
     return true;
   }
 

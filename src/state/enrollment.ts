@@ -1,4 +1,4 @@
-import type { EnrollmentStatus } from './scenario-store.js';
+import { IN_PROGRESS, type EnrollmentStatus } from './scenario-store.js';
 
 /**
  * One contact's place in a scenario, packed in one hash field to keep a million enrollments
@@ -26,4 +26,19 @@ export function unpackEnrollment(value: string): Enrollment {
 /** Due work is grouped by minute: a bucket per scenario and minute holds contact ids. */
 export function minuteOf(epochSeconds: number): number {
   return Math.floor(epochSeconds / 60);
+}
+
+/** The counts field an enrollment is counted under: `version|step|status`. */
+export function countField(e: Pick<Enrollment, 'version' | 'step' | 'status'>): string {
+  return `${e.version}|${e.step}|${e.status}`;
+}
+
+/** In progress and not blocked: the contact holds one of the scenario's places under its cap. */
+export function holdsPlace(status: EnrollmentStatus): boolean {
+  return IN_PROGRESS.includes(status) && status !== 'blocked';
+}
+
+/** A contact the engine must look at again at `due`: it has an entry in a due bucket. */
+export function isScheduled(e: Pick<Enrollment, 'status' | 'due'>): boolean {
+  return (e.status === 'waiting' || e.status === 'deferred' || e.status === 'running') && e.due > 0;
 }

@@ -27,12 +27,16 @@ export class Keys {
   // Schedule and execution
   /** Contact ids due in one minute for one scenario (a list: a few bytes an entry). */
   dueBucket = (name: string, minute: number) => this.k('due', name, String(minute));
-  /** Sorted set of `<scenario>|<minute>` buckets by time: what the sweep looks at. */
+  /** Every due bucket of one scenario (doctor looks for buckets missing from the index). */
+  dueBuckets = (name: string) => this.k('due', name, '*');
+  /** Sorted set of due buckets (members: `dueMember`) scored by minute * 60: what the sweep looks at. */
   dueIndex = () => this.k('due-index');
   /** Send ledger: `contactId|step|since` → pending, sent or failed (at most once per visit of a step). */
   ledger = (name: string) => this.k('ledger', name);
   /** Sends whose outcome is unknown after a crash: reported, never re-sent blindly. */
   unknownSends = () => this.k('unknown-sends');
+  /** An unknown send's field: `<scenario>|<its ledger field>`. */
+  unknownSendField = (name: string, ledgerField: string) => `${name}|${ledgerField}`;
   /** What each contact did with the scenario's emails: contact id → JSON. */
   engagement = (name: string) => this.k('engagement', name);
   /** Sends per sender, provider and week: the atomic quota counters. */
@@ -45,8 +49,6 @@ export class Keys {
   errors = (name: string) => this.k('errors', name);
   /** Open manual tasks: task id → JSON. */
   tasks = () => this.k('tasks');
-  /** Event log per scenario (reports): a capped stream. */
-  events = (name: string) => this.k('events', name);
   /** BullMQ's prefix: the same hash tag, so queues live on the same Cluster slot. */
   bullPrefix = () => this.k('bull');
 
@@ -60,6 +62,14 @@ export class Keys {
 
   /** A short-lived scratch key (rate windows, daily entry counts); callers give it a TTL. */
   scratch = (id: string) => this.k('scratch', id);
+
+  /** The due index's member for one bucket: `<scenario>|<minute>`. */
+  dueMember = (name: string, minute: number) => `${name}|${minute}`;
+  /** Reads a due-index member back (scenario names may contain `|`: the minute is after the last). */
+  parseDueMember = (member: string): { scenario: string; minute: number } => {
+    const split = member.lastIndexOf('|');
+    return { scenario: member.slice(0, split), minute: Number(member.slice(split + 1)) };
+  };
 
   /** The pattern matching every key under this prefix (tests clean up with it). */
   all = () => `${this.prefix}:*`;

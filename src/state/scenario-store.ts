@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StepGraph } from '../compile/graph.js';
+import type { CompiledSchedule, StepGraph } from '../schema/compiled.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from './keys.js';
 
@@ -34,6 +34,8 @@ export interface VersionRecord {
   file: string;
   scenario: Scenario;
   graph: StepGraph;
+  /** The schedule resolved at apply (absent from versions applied before it was stored). */
+  schedule?: CompiledSchedule;
 }
 
 export interface CountRow {
@@ -90,18 +92,6 @@ export function recordFields(r: ScenarioRecord): Record<string, string> {
 export async function readVersion(redis: Redis, keys: Keys, name: string, digest: string): Promise<VersionRecord | undefined> {
   const json = await redis.get(keys.version(name, digest.slice(0, 12)));
   return json ? (JSON.parse(json) as VersionRecord) : undefined;
-}
-
-/** Enrollment counts by version, step and status, from the counters (no scan). */
-export async function readCounts(redis: Redis, keys: Keys, name: string): Promise<CountRow[]> {
-  const hash = await redis.hgetall(keys.counts(name));
-  return Object.entries(hash)
-    .filter(([field]) => !field.startsWith('_')) // totals such as `_active`
-    .map(([field, n]) => {
-      const [version = '', step = '', status = 'waiting'] = field.split('|');
-      return { version, step, status: status as EnrollmentStatus, count: Number(n) };
-    })
-    .filter((row) => row.count > 0);
 }
 
 export async function readStateRev(redis: Redis, keys: Keys): Promise<number> {

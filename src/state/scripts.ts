@@ -17,12 +17,18 @@ export async function runScript<T = unknown>(redis: Redis, name: string, keys: s
   if (!names) defined.set(redis, (names = new Set()));
   if (!names.has(name)) {
     let lua = sources.get(name);
-    if (!lua) sources.set(name, (lua = readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')));
+    if (!lua) sources.set(name, (lua = readLua(name)));
     redis.defineCommand(commandName(name), { lua });
     names.add(name);
   }
   const fn = (redis as unknown as Record<string, ScriptFn>)[commandName(name)]!;
   return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
+}
+
+/** A script's text, with each `-- #include lib/x.lua` line replaced by that file (shared functions). */
+function readLua(name: string): string {
+  const text = readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8');
+  return text.replace(/^-- #include (\S+)$/gm, (_, file: string) => readFileSync(new URL(file, LUA_DIR), 'utf8'));
 }
 
 function commandName(name: string): string {

@@ -1,4 +1,4 @@
-import { parseDuration, type Duration } from '../compile/duration.js';
+import { parseDuration, type Duration } from './duration.js';
 import type { WaitStep } from '../schema/scenario.gen.js';
 import { parseDateTime } from './parse.js';
 import { MAX_DAYS_AHEAD, type SendWindow } from './window.js';

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
 import { pointerToPath } from '../load/locate.js';
 import type { YamlSource } from '../load/parse-yaml.js';

@@ -1,5 +1,5 @@
 import { compileScenario } from '../compile/compile-scenario.js';
-import type { StepGraph } from '../compile/graph.js';
+import type { StepGraph } from '../schema/compiled.js';
 import { splitBySeverity, type Diagnostic, type DiagnosticResult } from '../diagnostics/diagnostic.js';
 import { discoverScenarioFiles } from '../load/discover.js';
 import { loadScenarioFile, type LoadedScenario } from '../load/load-scenario.js';

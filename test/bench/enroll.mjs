@@ -62,7 +62,7 @@ try {
   const memoryBefore = await usedMemory(redis);
   let cpu0 = await cpuNow();
   start = process.hrtime.bigint();
-  const admission = await admitListMembers(redis, keys, { name: NAME, version: shortDigest(desired.digest), entry: desired.graph.entry, scenario: desired.scenario, now });
+  const admission = await admitListMembers(redis, keys, { name: NAME, version: shortDigest(desired.digest), entry: desired.graph.entry, scenario: desired.scenario, schedule: desired.schedule, now });
   const enrollSeconds = seconds(start);
   const enrollCpu = cpuSince(cpu0, await cpuNow());
   const memoryDelta = (await usedMemory(redis)) - memoryBefore;

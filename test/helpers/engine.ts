@@ -11,7 +11,8 @@ import { afterAll, afterEach } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { templateDeliverer } from '../../src/execute/deliverer.js';
 import { Engine } from '../../src/execute/engine.js';
-import type { BatchJob, BatchStats } from '../../src/execute/process-batch.js';
+import type { BatchStats } from '../../src/execute/process-batch.js';
+import type { BatchJob } from '../../src/schedule/queue.js';
 import { httpWebhooks } from '../../src/execute/webhook-caller.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { unpackEnrollment, type Enrollment } from '../../src/state/enrollment.js';
@@ -20,7 +21,10 @@ import type { VirtualClock } from '../../src/time/clock.js';
 import { createTransport } from '../../src/transports/index.js';
 import type { Transport } from '../../src/transports/types.js';
 import { validatePaths } from '../../src/validate/validate.js';
-import { REDIS_URL } from './redis.js';
+import { runDoctor } from '../../src/enroll/run-doctor.js';
+import { IN_FLIGHT_S } from '../../src/execute/ledger.js';
+import { queuedIds, stepsQueue } from '../../src/schedule/queue.js';
+import { REDIS_URL, checkBeforeCleanup } from './redis.js';
 
 /**
  * Helpers for the engine's integration tests: scenario files written inline, the in-process
@@ -45,6 +49,23 @@ afterEach(async () => {
     try { await fn(); } catch (err) { errors.push(err); }
   }
   if (errors.length) throw errors[0];
+});
+
+/**
+ * After every engine test, once its engines and workers are stopped, `relance doctor` must find
+ * the running state clean: counts, totals, the blocked queue and the schedule all match the
+ * enrollments (vitest runs this file's afterEach above before the prefix is deleted).
+ */
+let doctorClock: () => Date = () => new Date();
+checkBeforeCleanup(async (redis, keys) => {
+  const queue = stepsQueue(redis, keys);
+  try {
+    const { differences } = await runDoctor(redis, keys, { now: doctorClock(), inFlightSeconds: IN_FLIGHT_S, queued: () => queuedIds(queue) });
+    if (differences.length) throw new Error(`relance doctor after the test:\n${differences.map((d) => `  ${d.scenario}: ${d.kind}: ${d.what}`).join('\n')}`);
+  } finally {
+    await queue.close();
+    doctorClock = () => new Date();
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +202,8 @@ export interface TestEngine {
  */
 export function startEngine(options: { redis: Redis; keys: Keys; clock: VirtualClock; smtpUrl: string; env?: NodeJS.ProcessEnv; concurrency?: number; startWorker?: boolean }): TestEngine {
   const { redis, keys, clock } = options;
+  // In-process engines run on a virtual clock: the doctor judges in-flight sends by it.
+  doctorClock = () => clock.now();
   const workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const transport = createTransport({ kind: 'smtp', url: options.smtpUrl });
   const batches: TestEngine['batches'] = [];

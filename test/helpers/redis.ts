@@ -18,9 +18,24 @@ export function testRedis(): { redis: Redis; keys: Keys } {
   return { redis, keys };
 }
 
+type Check = (redis: Redis, keys: Keys) => Promise<void>;
+const checks: Check[] = [];
+
+/** Runs `check` on every test prefix after each test, before its keys are deleted (the engine tests run the doctor). */
+export function checkBeforeCleanup(check: Check): void {
+  checks.push(check);
+}
+
 afterEach(async () => {
   const redis = clients[0];
-  if (redis) for (const keys of prefixes.splice(0)) await deletePrefix(redis, keys);
+  const errors: unknown[] = [];
+  if (redis) {
+    for (const keys of prefixes.splice(0)) {
+      for (const check of checks) await check(redis, keys).catch((err: unknown) => errors.push(err));
+      await deletePrefix(redis, keys);
+    }
+  }
+  if (errors.length) throw errors[0];
 });
 
 afterAll(async () => {

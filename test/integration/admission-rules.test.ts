@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/execute/engine.js';
 import type { Deliverer } from '../../src/execute/effects.js';
 import { changeContactState } from '../../src/lifecycle/lifecycle.js';
-import { readCounts } from '../../src/state/scenario-store.js';
+import { readCounts } from '../../src/enroll/read.js';
 import { VirtualClock } from '../../src/time/clock.js';
 import { planAndApply, seedContacts } from '../helpers/reconciler.js';
 import { REDIS_URL, testRedis } from '../helpers/redis.js';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan, StalePlanError } from '../../src/apply/apply.js';
-import { LockHeldError, acquireLock } from '../../src/apply/lock.js';
+import { LockHeldError, acquireLock } from '../../src/state/lock.js';
 import { changeContactState, changeScenarioState } from '../../src/lifecycle/lifecycle.js';
 import { readStatus } from '../../src/lifecycle/status.js';
 import { hasChanges } from '../../src/plan/types.js';
-import { readCounts, readScenarioRecord, readStateRev } from '../../src/state/scenario-store.js';
+import { readCounts } from '../../src/enroll/read.js';
+import { readScenarioRecord, readStateRev } from '../../src/state/scenario-store.js';
 import { planAndApply, planFor, prospects, scenarioDir, seedContacts } from '../helpers/reconciler.js';
 import { testRedis } from '../helpers/redis.js';
 

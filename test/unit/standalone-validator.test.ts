@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/demo/random.js';
+import { seededRandom } from '../../src/synthetic/random.js';
 import { parseYaml } from '../../src/load/parse-yaml.js';
 import { scenarioSchema } from '../../src/schema/scenario-schema.js';
 

@@ -1,5 +1,5 @@
 import { recordEvent, type EventType } from '../../events/record-event.js';
-import { completeTask, listTasks } from '../../execute/tasks.js';
+import { completeTask, listTasks } from '../../enroll/tasks.js';
 import { UsageError } from '../../errors.js';
 import { withState } from '../state.js';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startRuntime } from '../../execute/runtime.js';
-import { parseDuration, durationMs } from '../../compile/duration.js';
+import { parseDuration, durationMs } from '../../time/duration.js';
 import { UsageError } from '../../errors.js';
 import { reconcileOnce } from '../../run/reconcile.js';
 import { withState } from '../state.js';

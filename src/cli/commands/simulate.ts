@@ -1,3 +1,4 @@
+import { compileSchedule } from '../../compile/schedule.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileScenario } from '../../compile/compile-scenario.js';
@@ -40,7 +41,7 @@ export async function simulate(target: string, options: SimulateCommandOptions, 
   const valid = validation.scenarios[0]!;
   const scenario = withDefaults(valid.scenario);
   const graph = compileScenario(scenario) ?? valid.graph;
-  const zone = TimeZone.of(scenario.spec.schedule?.timezone ?? 'UTC');
+  const zone = TimeZone.of(compileSchedule(scenario).zone);
   const forecast = runSimulation(scenario, graph, {
     contacts: count(options.contacts, '--contacts', 1, 10_000_000),
     days: count(options.days, '--days', 1, 3660),

@@ -10,14 +10,17 @@
 -- KEYS[8]   blocked:<scenario> (contacts over the active cap, let in as places free up)
 -- KEYS[9]   the due bucket of the current minute (where a let-in contact goes)
 -- KEYS[10…] due buckets used by this batch
+-- ARGV[1]   JSON array of operations (built by src/enroll/commit.ts):
+--   { id, old, new, from, to, bucket (KEYS index or 0), member, score, flags, fields, ledger,
+--     value, done, passed, reason, outcome }
+--   `from`/`to` are "version|step|status" count fields; `done` frees an active place; `flags`
+--   are engagement flags to add ('r:<step>'); `passed` lists the steps the contact went through
+--   (the live view's "went through" counts).
 -- ARGV[2]   now, epoch seconds
 -- ARGV[3]   KEYS[9]'s due-index member
 -- ARGV[4]   KEYS[9]'s minute * 60
--- ARGV[1]   JSON array of operations:
---   { id, old, new, from, to, bucket (KEYS index or 0), member, score, eng, fields, ledger, value, done, passed, reason, outcome }
---   `from`/`to` are "version|step|status" count fields; `done` frees an active place;
---   `passed` lists the steps the contact went through (the live view's "went through" counts).
 -- Returns the ids whose enrollment had changed (not committed).
+-- #include lib/enrollment.lua
 local ops = cjson.decode(ARGV[1])
 local skipped = {}
 for _, op in ipairs(ops) do
@@ -36,20 +39,7 @@ for _, op in ipairs(ops) do
     end
     if op.done then
       redis.call('HINCRBY', KEYS[2], '_active', -1)
-      -- A place is free: the first blocked contact enters now (000).
-      local waiting = redis.call('LPOP', KEYS[8])
-      local value = waiting and redis.call('HGET', KEYS[1], waiting)
-      if value then
-        local version, step, status = string.match(value, '^([^|]*)|([^|]*)|([^|]*)|')
-        if status == 'blocked' then
-          redis.call('HSET', KEYS[1], waiting, version .. '|' .. step .. '|waiting|' .. ARGV[2] .. '|' .. ARGV[2] .. '|0')
-          redis.call('HINCRBY', KEYS[2], version .. '|' .. step .. '|blocked', -1)
-          redis.call('HINCRBY', KEYS[2], version .. '|' .. step .. '|waiting', 1)
-          redis.call('HINCRBY', KEYS[2], '_active', 1)
-          redis.call('RPUSH', KEYS[9], waiting)
-          redis.call('ZADD', KEYS[6], 'NX', ARGV[4], ARGV[3])
-        end
-      end
+      let_in(KEYS[1], KEYS[2], KEYS[8], KEYS[9], KEYS[6], ARGV[2], ARGV[3], ARGV[4])
     end
     if op.reason ~= cjson.null and op.reason then redis.call('HSET', KEYS[7], op.id, op.reason) end
     if op.outcome ~= cjson.null and op.outcome then redis.call('HINCRBY', KEYS[2], '_outcome|' .. op.outcome, 1) end
@@ -58,7 +48,7 @@ for _, op in ipairs(ops) do
       redis.call('RPUSH', KEYS[op.bucket], op.id)
       redis.call('ZADD', KEYS[6], 'NX', op.score, op.member)
     end
-    if op.eng ~= cjson.null and op.eng then redis.call('HSET', KEYS[3], op.id, op.eng) end
+    if #op.flags > 0 then add_flags(KEYS[3], op.id, op.flags) end
     if op.fields ~= cjson.null and op.fields then redis.call('HSET', KEYS[5], op.id, op.fields) end
   end
 end

@@ -1,6 +1,7 @@
 -- Reserves sends before they go out: at most once per (contact, step), never to a suppressed
 -- address, never over the weekly quota. Atomic across every worker process.
--- KEYS[1]   ledger:<scenario>   hash "contactId|step|since" -> "pending|<worker>|<ts>", "sent|<messageId>|<ts>" or "failed|…"
+-- KEYS[1]   ledger:<scenario>   hash "contactId|step|since" -> "pending|<worker>|<ts>", "sent|<messageId>|<ts>",
+--                                 "failed|<bounced|rejected>|<ts>" or "unknown|<ts>" (a reservation whose worker died)
 -- KEYS[2]   suppressed          hash email -> reason
 -- KEYS[3…]  quota counters      one per (sender, provider, week) used by this batch
 -- ARGV[1]   worker id
@@ -22,6 +23,8 @@ for i = 5, #ARGV, 4 do
       out[#out + 1] = 'sent'
     elseif state == 'fail' then
       out[#out + 1] = 'failed'
+    elseif state == 'unkn' then
+      out[#out + 1] = 'pending'
     else
       local since = tonumber(string.match(previous, '|(%d+)$') or '0')
       out[#out + 1] = (now - since >= stale) and 'pending' or 'busy'

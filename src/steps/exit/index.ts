@@ -5,6 +5,8 @@ export const exitStep: StepDefinition<ExitStep> = {
   type: 'exit',
   edges: () => [],
   waits: () => false,
+  effect: false,
   conditions: () => [],
   summary: (s) => `exit (${s.outcome ?? 'end'})`,
+  run: (s) => ({ end: { status: 'finished', outcome: s.outcome ?? 'end' }, passed: true }),
 };

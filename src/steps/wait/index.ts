@@ -1,11 +1,14 @@
 import type { WaitStep } from '../../schema/scenario.gen.js';
-import { formatDuration, parseDuration } from '../../compile/duration.js';
+import { formatDuration, parseDuration } from '../../time/duration.js';
+import { resolveWait } from '../../time/durations.js';
 import { edge, type StepDefinition } from '../types.js';
+import { checkWait } from './validate.js';
 
 export const waitStep: StepDefinition<WaitStep> = {
   type: 'wait',
   edges: (s, fallthrough) => [edge('next', s.next, fallthrough)],
   waits: () => true,
+  effect: false,
   conditions: () => [],
   summary: (s) => {
     if (s.for) return `wait ${formatDuration(parseDuration(s.for))}`;
@@ -16,4 +19,11 @@ export const waitStep: StepDefinition<WaitStep> = {
     }
     return 'wait';
   },
+  run: (s, ctx) => {
+    const until = resolveWait(s, new Date(ctx.enteredAt), (name) => ctx.view.field(name), ctx.window);
+    if (!(until instanceof Date)) return { end: { status: 'error', reason: until.error } };
+    if (until.getTime() > ctx.now) return { wait: until.getTime() };
+    return { go: ctx.edge('next') };
+  },
+  validate: checkWait,
 };

@@ -1,14 +1,13 @@
 import type { Rule } from '../rule-context.js';
 import { catalogueNeeds } from './catalogue.js';
-import { emailContent } from './emails.js';
 import { entryRules } from './entry.js';
 import { singleForm } from './forms.js';
-import { quotaLimits, webhookSafety } from './limits.js';
+import { quotaLimits } from './limits.js';
 import { emailReferences, exitHidesCondition, updateStrategy } from './references.js';
 import { scheduleSlots } from './schedule.js';
+import { stepChecks } from './steps.js';
 import { cyclesWithoutWait, duplicateStepIds, stepsOrTemplate, unknownStepReferences, unreachableSteps } from './structure.js';
-import { unsubscribeFooter } from './unsubscribe.js';
-import { waitForms } from './waits.js';
+import { footerNames, unsubscribeFooter } from './unsubscribe.js';
 
 /** Rules the JSON Schema cannot express, run in this order on every schema-valid scenario. */
 export const rules: Rule[] = [
@@ -20,13 +19,12 @@ export const rules: Rule[] = [
   cyclesWithoutWait,
   emailReferences,
   exitHidesCondition,
-  waitForms,
+  stepChecks,
   updateStrategy,
   entryRules,
   singleForm,
-  emailContent,
+  footerNames,
   unsubscribeFooter,
   quotaLimits,
   scheduleSlots,
-  webhookSafety,
 ];

@@ -1,3 +1,5 @@
+import { checkInline } from '../../templates/check.js';
+import { knownNames } from '../../templates/context.js';
 import type { Rule } from '../rule-context.js';
 
 /** Languages with a built-in unsubscribe footer (SPEC 3.3: in the scenario's language). */
@@ -13,4 +15,10 @@ export const unsubscribeFooter: Rule = ({ scenario, error }) => {
     const at = u?.language ? '/spec/unsubscribe/language' : scenario.spec.language ? '/spec/language' : '/spec';
     error(at, 'unsubscribe-language', `no built-in unsubscribe text in "${language}" (there is: ${FOOTER_LANGUAGES.join(', ')}); write your own under \`spec.unsubscribe.text\``);
   }
+};
+
+/** A footer of one's own is a template too: only known names, checked when there are steps to run, like the emails. */
+export const footerNames: Rule = (ctx) => {
+  const footer = ctx.scenario.spec.unsubscribe?.text;
+  if (ctx.graph && footer) checkInline(ctx, footer, '/spec/unsubscribe/text', knownNames(ctx.scenario));
 };

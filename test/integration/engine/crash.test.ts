@@ -82,12 +82,12 @@ describe('a worker killed mid-batch', () => {
     // The restarted worker reported each of them, and counted them, once.
     const reported = second.logs().filter((l) => l.msg === 'batch done').reduce((n, l) => n + Number(l.unknown ?? 0), 0);
     expect(reported).toBe(unknown.size);
-    // Every send is settled in the ledger: sent, or pending-and-reported.
+    // Every send is settled in the ledger: sent, or marked unknown and reported.
     const final = await redis.hgetall(keys.ledger('crash'));
     expect(Object.keys(final)).toHaveLength(CONTACTS);
     for (const [field, value] of Object.entries(final)) {
       const id = field.split('|')[0]!;
-      if (value.startsWith('pending|')) expect(unknown.has(id)).toBe(true);
+      if (value.startsWith('unknown|')) expect(unknown.has(id)).toBe(true);
       else expect(value).toMatch(/^sent\|/);
     }
     expect(stats.messages).toBe(Object.keys(byRecipient).length);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { admitListMembers } from '../../../src/apply/admission.js';
+import { scheduleOf } from '../../../src/compile/schedule.js';
 import { changeScenarioState } from '../../../src/lifecycle/lifecycle.js';
 import { readScenarioRecord, readVersion } from '../../../src/state/scenario-store.js';
 import { nextWeekStart, weekStart } from '../../../src/time/week.js';
@@ -43,7 +44,7 @@ describe('quotas with three worker processes', () => {
     const version = (await readVersion(redis, keys, 'quota', record.digest))!;
     for (let g = 1; g < 8; g++) {
       await addContacts(redis, keys, 'people', contacts.slice(g * 25, g * 25 + 25), 1 + g * 25);
-      const admitted = await admitListMembers(redis, keys, { name: 'quota', version: record.digest.slice(0, 12), entry: version.graph.entry, scenario: version.scenario, now: new Date(start - (8 - g) * minute) });
+      const admitted = await admitListMembers(redis, keys, { name: 'quota', version: record.digest.slice(0, 12), entry: version.graph.entry, scenario: version.scenario, schedule: scheduleOf(version), now: new Date(start - (8 - g) * minute) });
       expect(admitted).toEqual({ admitted: 25, blocked: 0, already: g * 25 });
     }
     expect(await redis.zcard(keys.dueIndex())).toBe(8);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../../src/delivery/tokens.js';
 import { recordEvent } from '../../../src/events/record-event.js';
-import { completeTask, listTasks } from '../../../src/execute/tasks.js';
+import { completeTask, listTasks } from '../../../src/enroll/tasks.js';
 import { VirtualClock } from '../../../src/time/clock.js';
 import {
   SECRET, addContacts, contactFields, counts, enrollmentOf, install, ledgerOf, scenarioFiles, sentTimes, startEngine, startHookServer, verifySignature,

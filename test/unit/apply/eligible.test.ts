@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachEligible } from '../../../src/apply/admission.js';
+import { forEachEligible } from '../../../src/audience/eligible.js';
 import { suppress } from '../../../src/contacts/suppression.js';
 import { loadScenarioText } from '../../../src/load/load-scenario.js';
 import type { Scenario } from '../../../src/schema/scenario.gen.js';

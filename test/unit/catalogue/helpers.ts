@@ -1,6 +1,6 @@
 import type { Campaign, Step } from '../../../src/schema/scenario.gen.js';
 import type { CatalogueTemplate, ExpandInput } from '../../../src/catalogue/types.js';
-import { traceRun, type TraceResult } from '../../../src/catalogue/trace.js';
+import { runWalk, type RunResult } from '../../helpers/run-walk.js';
 
 /** What SPEC 3.4 says of one campaign, written here independently of the implementation. */
 export interface Rule {
@@ -58,8 +58,9 @@ export function label(b: TestBehaviour): string {
   return `reacts=[${[...b.reacts].join(',')}] form=${b.formAfter ?? 'never'} segment=${b.segment}`;
 }
 
-export function runTrace(steps: Step[], b: TestBehaviour): TraceResult {
-  return traceRun(steps, { reacts: b.reacts, formAfter: b.formAfter, fields: { segment: b.segment } });
+/** Where the engine's own walk takes a contact with this behaviour through the steps. */
+export function runTrace(steps: Step[], b: TestBehaviour): RunResult {
+  return runWalk(steps, { reacts: b.reacts, formAfter: b.formAfter, fields: { segment: b.segment } });
 }
 
 /**

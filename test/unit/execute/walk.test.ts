@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileScenario } from '../../../src/compile/compile-scenario.js';
 import { withDefaults } from '../../../src/compile/normalize.js';
-import { parseEngagement, type ContactState } from '../../../src/execute/contact-state.js';
+import { parseEngagement, type ContactState } from '../../../src/conditions/contact-state.js';
 import { walk } from '../../../src/execute/walk.js';
 import { loadScenarioText } from '../../../src/load/load-scenario.js';
 import type { Scenario } from '../../../src/schema/scenario.gen.js';
@@ -22,7 +22,7 @@ const T0 = Date.parse('2026-06-01T10:00:00Z'); // a Monday
 const H = 3_600_000;
 
 function run(s: Scenario, c: ContactState, at: string, since = T0, now = T0) {
-  return walk(compileScenario(s)!, s, c, at, since, now, new SendWindow(s.spec.schedule));
+  return walk({ graph: compileScenario(s)!, scenario: s, contact: c, step: at, since, now, window: new SendWindow(s.spec.schedule) });
 }
 
 const STEPS = `  steps:
@@ -115,5 +115,26 @@ describe('walk: one contact through the step graph', () => {
     expect(run(s, contact({ status: 'connected' }), 'route')).toMatchObject({ step: 'call', status: 'waiting', due: 0, effect: { kind: 'task' } });
     expect(run(s, contact({ status: 'pending' }), 'route')).toMatchObject({ step: 'hook', effect: { kind: 'webhook' }, after: { step: 'mail', status: 'waiting', due: T0 } });
     expect(run(s, contact({ status: 'other' }), 'route')).toMatchObject({ step: 'end', status: 'finished' });
+  });
+
+  it('lets the steps after an email count it as received, without touching the contact it was given', () => {
+    const s = scenario(`  steps:
+    - { id: hello, type: email, template: m/x, subject: Hi }
+    - id: check
+      type: condition
+      if: { received: hello }
+      then: warm
+      else: lost
+    - { id: warm, type: update, set: { lifecycle: warm }, next: out }
+    - { id: lost, type: exit, outcome: failure }
+    - { id: out, type: exit, outcome: success }
+`);
+    const c = contact({}, '{"s":{"before":"rdo"}}');
+    const before = structuredClone(c);
+    const r = run(s, c, 'hello');
+    expect(r).toMatchObject({ step: 'hello', effect: { kind: 'email' }, after: { step: 'out', status: 'finished', outcome: 'success' }, fields: { lifecycle: 'warm' } });
+    expect(r.passed).toEqual(['hello', 'check', 'warm', 'out']);
+    expect(c).toEqual(before);
+    expect(c.engagement.s.hello).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, Parser } from 'yaml';
-import { seededRandom } from '../../../src/demo/random.js';
+import { seededRandom } from '../../../src/synthetic/random.js';
 import { composePlain as composeTokens, YAML_OPTIONS } from '../../../src/load/compose-plain.js';
 
 const composePlain = (text: string, maxDepth: number) => composeTokens(Array.from(new Parser().parse(text)), maxDepth);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/demo/random.js';
+import { seededRandom } from '../../../src/synthetic/random.js';
 import { tabulatedWindow, tabulatedZone } from '../../../src/simulate/tabulated-zone.js';
 import { addDuration } from '../../../src/time/durations.js';
 import { SendWindow } from '../../../src/time/window.js';

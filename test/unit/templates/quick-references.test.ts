@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/demo/random.js';
+import { seededRandom } from '../../../src/synthetic/random.js';
 import { quickReferences } from '../../../src/templates/quick-references.js';
 import { collectReferences } from '../../../src/templates/references.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../src/compile/duration.js';
+import { parseDuration } from '../../../src/time/duration.js';
 import type { Schedule } from '../../../src/schema/scenario.gen.js';
 import { addDuration, subtractDuration } from '../../../src/time/durations.js';
 import { SendWindow } from '../../../src/time/window.js';

@@ -1,4 +1,4 @@
-import type { Step } from '../schema/scenario.gen.js';
+import type { Schedule, Step } from './scenario.gen.js';
 
 export type StepType = Step['type'];
 
@@ -26,4 +26,18 @@ export interface StepGraph {
   entry: string;
   order: string[];
   steps: Record<string, CompiledStep>;
+}
+
+/**
+ * A scenario's `schedule`, resolved once when its version is compiled and stored with the version:
+ * the zone (UTC when none is given), entry bounds as instants, and the send window's rules.
+ */
+export interface CompiledSchedule {
+  zone: string;
+  /** `start`, epoch seconds: nobody is admitted (scheduled) before it. */
+  start?: number;
+  /** `end`, epoch seconds: nobody enters from then on; those in finish their run. */
+  end?: number;
+  /** When sends may go out: days, hours, business days, holidays, in `zone`. */
+  window: Schedule;
 }

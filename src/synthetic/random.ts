@@ -1,4 +1,7 @@
-/** A small seeded generator (mulberry32): the demo prints the same story every time. */
+/**
+ * A small seeded generator (mulberry32): the demo prints the same story every time, and a
+ * simulation with a given seed the same forecast.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

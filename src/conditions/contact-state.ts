@@ -1,4 +1,4 @@
-import type { ContactView, EngagementKind } from '../conditions/evaluate.js';
+import type { ContactView, EngagementKind } from './evaluate.js';
 
 /**
  * What a contact did with one scenario's emails, kept per contact as compact JSON:
@@ -11,7 +11,9 @@ export interface Engagement {
   v?: 1;
 }
 
-const FLAG: Record<Exclude<EngagementKind, 'reacted'>, string> = {
+export type FlagKind = Exclude<EngagementKind, 'reacted'>;
+
+const FLAG: Record<FlagKind, string> = {
   received: 'r', delivered: 'd', opened: 'o', clicked: 'c', replied: 'p', bounced: 'b',
 };
 
@@ -21,16 +23,24 @@ export function parseEngagement(json: string | null | undefined): Engagement {
   return { ...parsed, s: Object.assign(Object.create(null), parsed.s ?? {}) as Record<string, string> };
 }
 
-export function hasFlag(e: Engagement, kind: Exclude<EngagementKind, 'reacted'>, step: string): boolean {
+export function hasFlag(e: Engagement, kind: FlagKind, step: string): boolean {
   const flag = FLAG[kind];
   if (step === 'any') return Object.values(e.s).some((f) => f.includes(flag));
   return (e.s[step] ?? '').includes(flag);
 }
 
-export function addFlag(e: Engagement, kind: Exclude<EngagementKind, 'reacted'>, step: string): void {
+export function addFlag(e: Engagement, kind: FlagKind, step: string): void {
   const flag = FLAG[kind];
   const current = e.s[step] ?? '';
   if (!current.includes(flag)) e.s[step] = current + flag;
+}
+
+/** `e` with the flag set, copied only when it was not set: the caller's object is left alone. */
+export function withFlag(e: Engagement, kind: FlagKind, step: string): Engagement {
+  if ((e.s[step] ?? '').includes(FLAG[kind])) return e;
+  const copy: Engagement = { ...e, s: Object.assign(Object.create(null), e.s) as Record<string, string> };
+  addFlag(copy, kind, step);
+  return copy;
 }
 
 export interface ContactState {
@@ -45,7 +55,7 @@ export interface ContactState {
 export function contactView(c: ContactState): ContactView {
   return {
     field: (name) => (Object.hasOwn(c.fields, name) ? c.fields[name] : undefined),
-    engaged: (kind, step) => hasFlag(c.engagement, kind as Exclude<EngagementKind, 'reacted'>, step),
+    engaged: (kind, step) => hasFlag(c.engagement, kind as FlagKind, step),
     formSubmitted: () => c.engagement.f === 1,
   };
 }

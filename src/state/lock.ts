@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RelanceError } from '../errors.js';
-import type { Keys } from '../state/keys.js';
-import { runScript } from '../state/scripts.js';
+import type { Keys } from './keys.js';
+import { runScript } from './scripts.js';
 
 export class LockHeldError extends RelanceError {
   override readonly code = 'LOCK_HELD';

@@ -1,5 +1,10 @@
 import type { EmailStep, Scenario } from '../schema/scenario.gen.js';
-import type { EventType } from '../events/record-event.js';
+
+/**
+ * The events a synthetic contact can cause. A subset of events' EventType, spelled out here so the
+ * model stays below events/ (the demo passes these to recordEvent, which checks the subset).
+ */
+export type ReactionType = 'opened' | 'clicked' | 'replied' | 'form-submitted' | 'unsubscribed';
 
 export interface EngagementRates {
   open: number;
@@ -14,7 +19,7 @@ export interface EngagementRates {
 export const DEFAULT_RATES: EngagementRates = { open: 0.45, click: 0.15, reply: 0.05, form: 0.06, unsubscribe: 0.01, connect: 0.4 };
 
 export type SyntheticEvent =
-  | { at: number; kind: 'event'; type: EventType; email: string; scenario: string; step: string; form?: string }
+  | { at: number; kind: 'event'; type: ReactionType; email: string; scenario: string; step: string; form?: string }
   | { at: number; kind: 'field'; email: string; scenario: string; field: string; value: string };
 
 const HOUR = 3_600_000;
