@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelanceError } from '../errors.js';
@@ -48,8 +48,16 @@ const B64URL = /^[A-Za-z0-9_-]+$/;
 const ALLOWED_KEYS = new Set(['s', 'c', 't', 'k', 'e', 'l']);
 export const MIN_SECRET_BYTES = 16;
 
+// Every email signs several links: the secret's key object is made once, not per signature.
+const keyObjects = new Map<Secret, KeyObject>();
+
 function mac(secret: Secret, body: string): string {
-  return createHmac('sha256', secret).update(DOMAIN).update(body).digest('base64url');
+  let key = keyObjects.get(secret);
+  if (!key) {
+    if (keyObjects.size > 16) keyObjects.clear();
+    keyObjects.set(secret, (key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret)));
+  }
+  return createHmac('sha256', key).update(DOMAIN).update(body).digest('base64url');
 }
 
 function checkSecret(secret: Secret): void {

@@ -9,7 +9,10 @@ import type { Deliverer } from '../execute/effects.js';
 import { Engine } from '../execute/engine.js';
 import { admit } from '../enroll/admit.js';
 import { completeTask, listTasks } from '../enroll/tasks.js';
+import { runDoctor } from '../enroll/run-doctor.js';
 import { wake } from '../enroll/wake.js';
+import { IN_FLIGHT_S } from '../execute/ledger.js';
+import { queuedIds } from '../schedule/queue.js';
 import { httpWebhooks } from '../execute/webhook-caller.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Keys } from '../state/keys.js';
@@ -83,7 +86,10 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
         }
       },
     });
-    return await demoReport(redis, keys, { entered, start: options.start, end: clock.now(), seconds: (Date.now() - started) / 1000, webhookCalls: sink.calls() });
+    const seconds = (Date.now() - started) / 1000;
+    const { differences } = await runDoctor(redis, keys, { now: clock.now(), inFlightSeconds: IN_FLIGHT_S, queued: () => queuedIds(engine.queue) });
+    const doctor = differences.map((d) => `${d.scenario}: ${d.kind}: ${d.what}`);
+    return await demoReport(redis, keys, { entered, start: options.start, end: clock.now(), seconds, webhookCalls: sink.calls(), doctor });
   } finally {
     await engine.stop();
     await transport.close();

@@ -1,9 +1,20 @@
-import type { EmailStep, Scenario, TaskStep, WebhookStep } from '../schema/scenario.gen.js';
+import type { EmailStep, Scenario, WebhookStep } from '../schema/scenario.gen.js';
 import type { ContactState } from '../conditions/contact-state.js';
 
 /** Renders and sends one email; throws a SendFailure when it does not go out. */
 export interface Deliverer {
-  deliver(input: { scenarioName: string; scenario: Scenario; step: EmailStep; contact: ContactState; threadOf?: EmailStep; /** The version's time zone (dates in templates). */ zone: string }): Promise<{ messageId: string }>;
+  deliver(input: DeliverInput): Promise<{ messageId: string }>;
+}
+
+export interface DeliverInput {
+  scenarioName: string;
+  scenario: Scenario;
+  step: EmailStep;
+  contact: ContactState;
+  /** The earlier email whose thread this one replies in (`thread:`). */
+  threadOf?: EmailStep;
+  /** The version's time zone (dates in templates). */
+  zone: string;
 }
 
 /** temporary: retried with backoff; bounce: the address is refused for good; rejected: this message is. */
@@ -18,20 +29,4 @@ export class SendFailure extends Error {
 /** Calls webhooks; throws on failure (the engine retries with backoff). */
 export interface WebhookCaller {
   call(input: { scenarioName: string; step: WebhookStep; contact: ContactState }): Promise<void>;
-}
-
-export interface TaskRecord {
-  id: string;
-  scenario: string;
-  contactId: string;
-  email: string;
-  step: string;
-  title: string;
-  assignee?: string;
-  createdAt: string;
-  dueAt?: string;
-}
-
-export function taskId(scenario: string, contactId: string, step: TaskStep): string {
-  return `${scenario}:${contactId}:${step.id}`;
 }

@@ -10,7 +10,8 @@ import type { DkimConfig } from './types.js';
  */
 export function toNodemailerMessage(mail: RenderedEmail, date?: Date): SendMailOptions {
   const { raw, envelope } = buildMessage(mail, date);
-  return { raw, envelope, disableFileAccess: true, disableUrlAccess: true };
+  // The id given here spares nodemailer generating one (five random reads) for a raw message.
+  return { raw, envelope, messageId: mail.messageId, disableFileAccess: true, disableUrlAccess: true };
 }
 
 /**

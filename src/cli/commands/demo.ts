@@ -1,3 +1,4 @@
+import { DoctorFoundError } from './doctor.js';
 import { rm } from 'node:fs/promises';
 import { DEFAULT_DEMO, runDemo } from '../../demo/run-demo.js';
 import { formatDemoReport } from '../../demo/report.js';
@@ -31,4 +32,6 @@ export async function demo(paths: string[], options: { contacts: string; days: s
     }
   });
   process.stdout.write((options.json ? JSON.stringify(report, null, 2) : formatDemoReport(report)) + '\n');
+  // A run that leaves the counters out of step with the enrollments is a bug: say so by the exit code.
+  if (report.doctor.length > 0) throw new DoctorFoundError(`${report.doctor.length} difference(s) after the demo`);
 }
