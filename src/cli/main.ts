@@ -135,6 +135,12 @@ export function buildProgram(): Command {
     .action(async (options) => (await import('./commands/worker.js')).worker(options));
 
   program
+    .command('health')
+    .description('is Redis reachable, a writable master, and do the Lua scripts load? prints ready or not ready (exit 0 or 1)')
+    .option('--json', 'print JSON')
+    .action(async (options) => (await import('./commands/health.js')).health(options));
+
+  program
     .command('event')
     .description('record what a contact did (opened, clicked, replied, unsubscribed, form-submitted, …)')
     .argument('<type>', 'delivered, opened, clicked, replied, bounced, unsubscribed, form-submitted or converted')

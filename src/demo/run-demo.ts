@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { applyPlan } from '../apply/apply.js';
 import { resolveSecret } from '../delivery/tokens.js';
 import { recordEvent } from '../events/record-event.js';
@@ -16,6 +16,7 @@ import { queuedIds } from '../schedule/queue.js';
 import { httpWebhooks } from '../execute/webhook-caller.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Keys } from '../state/keys.js';
+import { workerConnection } from '../state/redis.js';
 import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
 import { VirtualClock } from '../time/clock.js';
 import { createTransport } from '../transports/index.js';
@@ -63,7 +64,7 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
       return sent;
     },
   };
-  const workerRedis = new Redis(redis.options);
+  const workerRedis = workerConnection(redis);
   const engine = new Engine({ redis, workerRedis, keys, clock, deliverer, webhooks: httpWebhooks({ redirect: sink.url, env: { ...process.env, ...demoSecrets(validation) }, now: () => clock.now() }), workerId: 'demo', concurrency: 2 });
   const started = Date.now();
   try {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StepGraph } from '../schema/compiled.js';
+import { slotOwner } from '../state/cluster.js';
 import { countField, holdsPlace, isScheduled, minuteOf, unpackEnrollment } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
@@ -39,7 +40,8 @@ export interface Repair {
   schedule: Array<{ id: string; value: string; minute: number; due?: number }>;
   index: Array<{ minute: number; score: number }>;
   drop: number[];
-  ledger: Array<{ field: string; contact: string }>;
+  /** Reservations left by a dead worker: `attempted` ones become unknown, the others are released. */
+  ledger: Array<{ field: string; contact: string; attempted: boolean }>;
 }
 
 const NAMED = 5;
@@ -154,34 +156,43 @@ async function diagnoseScenario(redis: Redis, keys: Keys, scenario: string, memb
   }
   if (lost.length) add('unscheduled', `${lost.length} contact${lost.length > 1 ? 's' : ''} in progress that nothing will look at again (in no due bucket, no queued job, no open task)`, lost);
 
-  // Reservations with no outcome whose worker must have died.
-  const pending = await stalePending(redis, keys, scenario, nowS - options.inFlightSeconds);
-  if (pending.length) {
-    add('ledger-pending', `send ledger: ${pending.length} send${pending.length > 1 ? 's' : ''} reserved more than ${options.inFlightSeconds} s ago with no outcome (outcome unknown)`, pending.map((p) => p.contact));
-    repair.ledger.push(...pending);
+  // Reservations with no outcome whose worker must have died: never attempted (released), or
+  // attempted (outcome unknown).
+  const left = await staleReservations(redis, keys, scenario, nowS - options.inFlightSeconds);
+  const reserved = left.filter((p) => !p.attempted);
+  const attempted = left.filter((p) => p.attempted);
+  if (reserved.length) {
+    add('ledger-pending', `send ledger: ${reserved.length} send${reserved.length > 1 ? 's' : ''} reserved more than ${options.inFlightSeconds} s ago and never attempted (released for a retry)`, reserved.map((p) => p.contact));
   }
+  if (attempted.length) {
+    add('ledger-pending', `send ledger: ${attempted.length} send${attempted.length > 1 ? 's' : ''} started more than ${options.inFlightSeconds} s ago with no outcome (outcome unknown)`, attempted.map((p) => p.contact));
+  }
+  repair.ledger.push(...left);
   return { scenario, differences, repair };
 }
 
-async function stalePending(redis: Redis, keys: Keys, scenario: string, before: number): Promise<Array<{ field: string; contact: string }>> {
-  const out: Array<{ field: string; contact: string }> = [];
+async function staleReservations(redis: Redis, keys: Keys, scenario: string, before: number): Promise<Repair['ledger']> {
+  const out: Repair['ledger'] = [];
   let cursor = '0';
   do {
     const [next, flat] = await redis.hscan(keys.ledger(scenario), cursor, 'MATCH', '*', 'COUNT', 1000);
     cursor = next;
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const value = flat[i + 1]!;
-      if (value.startsWith('pending|') && Number(value.slice(value.lastIndexOf('|') + 1)) <= before) out.push({ field: flat[i]!, contact: flat[i]!.split('|')[0]! });
+      const attempted = value.startsWith('sending|');
+      if ((attempted || value.startsWith('pending|')) && Number(value.slice(value.lastIndexOf('|') + 1)) <= before) out.push({ field: flat[i]!, contact: flat[i]!.split('|')[0]!, attempted });
     }
   } while (cursor !== '0');
   return out;
 }
 
 async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  // On a Cluster, SCAN sees one node: the one holding the pattern's hash tag.
+  const node = await slotOwner(redis, pattern);
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     out.push(...found);
   } while (cursor !== '0');

@@ -26,7 +26,7 @@ export async function repairScenario(redis: Redis, keys: Keys, diagnosis: Diagno
     schedule: repair.schedule.map((s) => [s.id, s.value, bucket(s.minute), keys.dueMember(scenario, s.minute), s.minute * 60, s.due ?? null]),
     index: repair.index.map((i) => [bucket(i.minute), keys.dueMember(scenario, i.minute), i.score]),
     drop: repair.drop.map((minute) => [bucket(minute), keys.dueMember(scenario, minute)]),
-    ledger: repair.ledger.map((l, i) => [l.field, `unknown|${nowS}`, keys.unknownSendField(scenario, l.field), JSON.stringify({ email: emailOf(emails[i]), at: now.toISOString(), by: 'doctor' })]),
+    ledger: repair.ledger.map((l, i) => [l.field, l.attempted ? `unknown|${nowS}` : '', keys.unknownSendField(scenario, l.field), JSON.stringify({ email: emailOf(emails[i]), at: now.toISOString(), by: 'doctor' })]),
   };
   return runScript<number>(redis, 'repair-enrollments',
     [keys.enrollments(scenario), keys.counts(scenario), keys.blocked(scenario), keys.dueIndex(), keys.ledger(scenario), keys.unknownSends(), ...buckets],

@@ -17,6 +17,7 @@ export type EffectOutcome =
   | { kind: 'sent-before' } // the ledger already has this send: a retried pass
   | { kind: 'unknown' } // reserved long ago and never finished: may have gone out, never sent again
   | { kind: 'busy' } // another worker is sending it right now
+  | { kind: 'withdrawn' } // never started: the scenario was paused or the contact changed meanwhile
   | { kind: 'suppressed' }
   | { kind: 'quota' }
   | { kind: 'bounced'; error: string } // 5xx on the address
@@ -63,8 +64,9 @@ export function settle(enrollment: Enrollment, pass: WalkResult, outcome: Effect
       if (email) flags.push({ kind: 'received', step: email.id });
       if (email && o.kind === 'done') ledger = 'sent';
       if (email && o.kind === 'unknown') ledger = 'unknown';
-    } else if (o.kind === 'busy') {
-      // Leave the enrollment exactly as it is (a new position would mean a new ledger key).
+    } else if (o.kind === 'busy' || o.kind === 'withdrawn') {
+      // Leave the enrollment exactly as it is (a new position would mean a new ledger key); a
+      // contact whose enrollment changed is skipped by the commit, a paused scenario's waits.
       return { next: e, requeueAt: nowS + 60, flags, passed: [] };
     } else if (o.kind === 'suppressed') {
       to = { ...to, status: 'finished', due: 0, outcome: undefined, reason: undefined };

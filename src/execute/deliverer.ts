@@ -5,8 +5,9 @@ import type { Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import type { Clock } from '../time/clock.js';
 import { describeSendError } from '../transports/send-error.js';
-import type { Transport } from '../transports/types.js';
-import { SendFailure, type Deliverer } from './effects.js';
+import type { SendResult, Transport } from '../transports/types.js';
+import { SendFailure, SendWithdrawn, type Deliverer } from './effects.js';
+import { SendGate } from './send-gate.js';
 import { renderInline } from './render-inline.js';
 
 export interface DelivererOptions {
@@ -26,6 +27,7 @@ export interface DelivererOptions {
  */
 export function templateDeliverer(options: DelivererOptions): Deliverer {
   const cache = new Map<string, { at: number; files: Record<string, string> }>();
+  const gate = new SendGate(options.transport.concurrency);
   const ttl = options.templateTtlMs ?? 5000;
   const templates = async (scenario: string): Promise<Record<string, string>> => {
     const hit = cache.get(scenario);
@@ -36,7 +38,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
     return files;
   };
   return {
-    async deliver({ scenarioName, scenario, step, contact, threadOf, zone }) {
+    async deliver({ scenarioName, scenario, step, contact, threadOf, zone, attempt }) {
       const files = await templates(scenarioName);
       let language = chooseVariant(step, contact.fields.language, scenario.spec.language);
       let paths = variantTemplatePaths(step, language);
@@ -64,12 +66,22 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         thread,
         now: options.clock.now(),
       });
-      try {
-        return await options.transport.send(mail);
-      } catch (err) {
-        const info = describeSendError(err);
-        throw new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
-      }
+      return gate.run(async () => {
+        const go = await attempt.begin();
+        if (go !== 'go') throw new SendWithdrawn(go);
+        let sent: SendResult;
+        try {
+          sent = await options.transport.send(mail);
+        } catch (err) {
+          const info = describeSendError(err);
+          const failure = new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
+          await attempt.end(failure.kind === 'bounce' ? { kind: 'bounced', error: info.message } : failure.kind === 'rejected' ? { kind: 'rejected', error: info.message } : { kind: 'failed', error: info.message }).catch(() => undefined);
+          throw failure;
+        }
+        // Recorded at once; should Redis not answer, the batch's commit records it again.
+        await attempt.end({ kind: 'done', messageId: sent.messageId }).catch(() => undefined);
+        return sent;
+      });
     },
   };
 }

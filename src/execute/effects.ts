@@ -1,5 +1,7 @@
 import type { EmailStep, Scenario, WebhookStep } from '../schema/scenario.gen.js';
 import type { ContactState } from '../conditions/contact-state.js';
+import type { Withdrawal } from '../enroll/begin-send.js';
+import type { EffectOutcome } from './advance.js';
 
 /** Renders and sends one email; throws a SendFailure when it does not go out. */
 export interface Deliverer {
@@ -15,6 +17,17 @@ export interface DeliverInput {
   threadOf?: EmailStep;
   /** The version's time zone (dates in templates). */
   zone: string;
+  /** The send's last-moment check and its outcome's record, around the SMTP transaction. */
+  attempt: SendAttempt;
+}
+
+/**
+ * Around one SMTP transaction: `begin` right before it starts (may it still go out? then it is
+ * marked started), `end` right after, with its outcome. The deliverer calls both.
+ */
+export interface SendAttempt {
+  begin(): Promise<'go' | Withdrawal>;
+  end(outcome: EffectOutcome): Promise<void>;
 }
 
 /** temporary: retried with backoff; bounce: the address is refused for good; rejected: this message is. */
@@ -23,6 +36,13 @@ export type FailureKind = 'temporary' | 'bounce' | 'rejected';
 export class SendFailure extends Error {
   constructor(readonly kind: FailureKind, message: string) {
     super(message);
+  }
+}
+
+/** The send never started: its last-moment check said no (an unsubscribe, a pause, a removal). */
+export class SendWithdrawn extends Error {
+  constructor(readonly reason: Withdrawal) {
+    super(`send withdrawn: ${reason}`);
   }
 }
 

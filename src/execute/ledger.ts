@@ -7,10 +7,16 @@ import type { TimeZone } from '../time/zone.js';
 import type { EffectOutcome } from './advance.js';
 
 /**
- * A reservation older than this with no outcome means the worker died during the send
+ * A reservation with no outcome older than this is reported by `relance doctor`
  * (RELANCE_IN_FLIGHT_SECONDS; longer than any SMTP timeout, so a live send is never mistaken).
  */
 export const IN_FLIGHT_S = Number(process.env.RELANCE_IN_FLIGHT_SECONDS ?? 120);
+
+/**
+ * A worker that has not said it is alive for this long is dead: its reservations never attempted
+ * are taken over, its attempts are "outcome unknown" (RELANCE_WORKER_TIMEOUT_SECONDS).
+ */
+export const WORKER_TIMEOUT_S = Number(process.env.RELANCE_WORKER_TIMEOUT_SECONDS ?? 10);
 
 /** Quota counters outlive their week by a day, for late readers. */
 const QUOTA_TTL_S = 8 * 86400;
@@ -34,26 +40,42 @@ export interface SendRequest {
   zone: TimeZone;
 }
 
+export interface Reservation {
+  field: string;
+  quotaKey: string;
+}
+
+/** Who reserves: this batch, and the batches its worker is running (see lua/reserve-sends.lua). */
+export interface BatchOwner {
+  /** `<worker id>/<batch>`. */
+  token: string;
+  running: readonly string[];
+}
+
 /**
  * Reserves sends before they go out (lua/reserve-sends.lua): at most once per visit of a step,
  * never to a suppressed address, never over the weekly quota, atomically across every worker.
- * Returns, per request, 'ok' (reserved: send it now) or the outcome that stands instead.
+ * Returns, per request, 'ok' with its reservation (send it now) or the outcome that stands instead.
  */
-export async function reserveSends(redis: Redis, keys: Keys, scenario: string, workerId: string, nowMs: number, sends: SendRequest[]): Promise<Array<'ok' | EffectOutcome>> {
+export async function reserveSends(redis: Redis, keys: Keys, scenario: string, owner: BatchOwner, nowMs: number, sends: SendRequest[]): Promise<Array<Reservation | EffectOutcome>> {
   if (sends.length === 0) return [];
   const quotaKeys: string[] = [];
   const args: Array<string | number> = [];
+  const reservations: Reservation[] = [];
   for (const send of sends) {
     const slot = quotaSlot(send.scenario, send.step, send.email, nowMs, send.zone);
     const key = keys.quota(slot.sender, slot.provider, new Date(slot.week).toISOString().slice(0, 10));
     let index = quotaKeys.indexOf(key);
     if (index < 0) index = quotaKeys.push(key) - 1;
-    args.push(ledgerField(send.contactId, send.step.id, send.since), send.email, index + 3, slot.limit);
+    const field = ledgerField(send.contactId, send.step.id, send.since);
+    reservations.push({ field, quotaKey: key });
+    args.push(field, send.email, index + 4, slot.limit);
   }
-  const words = await runScript<string[]>(redis, 'reserve-sends', [keys.ledger(scenario), keys.suppressed(), ...quotaKeys], [workerId, Math.floor(nowMs / 1000), QUOTA_TTL_S, IN_FLIGHT_S, ...args]);
-  return words.map((word): 'ok' | EffectOutcome => {
+  const words = await runScript<string[]>(redis, 'reserve-sends', [keys.ledger(scenario), keys.suppressed(), keys.workers(), ...quotaKeys],
+    [owner.token, Math.floor(nowMs / 1000), QUOTA_TTL_S, WORKER_TIMEOUT_S, owner.running.join(','), ...args]);
+  return words.map((word, i): Reservation | EffectOutcome => {
     switch (word) {
-      case 'ok': return 'ok';
+      case 'ok': return reservations[i]!;
       case 'sent': return { kind: 'sent-before' };
       case 'pending': return { kind: 'unknown' };
       case 'busy': return { kind: 'busy' };
@@ -63,4 +85,55 @@ export async function reserveSends(redis: Redis, keys: Keys, scenario: string, w
       default: return { kind: 'rejected', error: 'an earlier attempt of this send was refused' };
     }
   });
+}
+
+/**
+ * Records a send's outcome the moment its transaction ends, so a crash afterwards never turns a
+ * known outcome into an unknown one: sent, refused for good, or released for a retry.
+ */
+export async function finishSend(redis: Redis, keys: Keys, scenario: string, field: string, outcome: EffectOutcome, nowS: number): Promise<void> {
+  const value = ledgerValue(outcome, nowS);
+  if (value === undefined) return;
+  if (value === '') await redis.hdel(keys.ledger(scenario), field);
+  else await redis.hset(keys.ledger(scenario), field, value);
+}
+
+/** The ledger's value for a send's outcome (lua/reserve-sends.lua reads it back); '' clears it. */
+export function ledgerValue(outcome: EffectOutcome, nowS: number): string | undefined {
+  switch (outcome.kind) {
+    case 'done': return `sent|${outcome.messageId ?? ''}|${nowS}`;
+    case 'unknown': return `unknown|${nowS}`;
+    case 'bounced': return `failed|bounced|${nowS}`;
+    case 'rejected': return `failed|rejected|${nowS}`;
+    case 'failed': return '';
+    default: return undefined;
+  }
+}
+
+/** The batches this process runs, per worker id: their reservations are theirs alone. */
+const running = new Map<string, Set<string>>();
+let batchSeq = 0;
+
+/** This worker is alive, with the batches it runs (lua/heartbeat.lua, on Redis's clock), or leaves cleanly. */
+export async function heartbeat(redis: Redis, keys: Keys, workerId: string, leave = false): Promise<void> {
+  await runScript(redis, 'heartbeat', [keys.workers()], [workerId, leave ? 'leave' : 'beat', [...(running.get(workerId) ?? [])].join(',')]);
+}
+
+/**
+ * Runs `fn` as one batch of this worker: listed in its heartbeat before it reserves anything, so
+ * other workers leave its reservations alone, and unlisted when it ends, however it ends, so
+ * that what it reserved and never attempted is free for whoever runs the contacts next.
+ */
+export async function asBatch<T>(redis: Redis, keys: Keys, workerId: string, fn: (owner: BatchOwner) => Promise<T>): Promise<T> {
+  let mine = running.get(workerId);
+  if (!mine) running.set(workerId, (mine = new Set()));
+  const token = `${workerId}/${(++batchSeq).toString(36)}`;
+  mine.add(token);
+  try {
+    await heartbeat(redis, keys, workerId);
+    return await fn({ token, running: [...mine] });
+  } finally {
+    mine.delete(token);
+    void heartbeat(redis, keys, workerId).catch(() => undefined);
+  }
 }

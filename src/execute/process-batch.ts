@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { scheduleOf } from '../compile/schedule.js';
 import { suppress, suppressedMany } from '../contacts/suppression.js';
 import type { Move } from '../enroll/commit.js';
+import { beginSend } from '../enroll/begin-send.js';
 import { commitMoves } from '../enroll/commit.js';
 import { requeue } from '../enroll/due.js';
 import { readEngagement, readPacked } from '../enroll/read.js';
@@ -15,8 +16,8 @@ import type { Clock } from '../time/clock.js';
 import { SendWindow } from '../time/window.js';
 import { settle, type EffectOutcome } from './advance.js';
 import { parseEngagement, type ContactState } from '../conditions/contact-state.js';
-import { SendFailure, type Deliverer, type WebhookCaller } from './effects.js';
-import { ledgerField, reserveSends } from './ledger.js';
+import { SendFailure, SendWithdrawn, type Deliverer, type SendAttempt, type WebhookCaller } from './effects.js';
+import { asBatch, finishSend, ledgerField, ledgerValue, reserveSends, type BatchOwner } from './ledger.js';
 import { renderInline } from './render-inline.js';
 import { walk, type WalkResult } from './walk.js';
 
@@ -80,7 +81,7 @@ export async function processBatch(deps: EngineDeps, job: BatchJob): Promise<Bat
   stats.processed = contacts.length;
 
   const outcomes = new Map<number, EffectOutcome>();
-  await sendEmails(deps, job.scenario, contacts, results, nowMs, outcomes);
+  await asBatch(redis, keys, deps.workerId, (owner) => sendEmails(deps, job.scenario, owner, contacts, results, nowMs, outcomes));
   await inBatches(results.flatMap((r, i) => (r.effect?.kind === 'webhook' ? [i] : [])), 20, async (i) => {
     const c = contacts[i]!;
     try {
@@ -147,24 +148,34 @@ async function readDue(deps: EngineDeps, job: BatchJob, nowS: number, stats: Bat
   return contacts;
 }
 
-/** Reserves the batch's emails (ledger, suppression, quota) atomically, then sends the reserved ones. */
-async function sendEmails(deps: EngineDeps, scenario: string, contacts: Due[], results: WalkResult[], nowMs: number, outcomes: Map<number, EffectOutcome>): Promise<void> {
+/**
+ * Reserves the batch's emails (ledger, suppression, quota) atomically, then sends the reserved
+ * ones, each through its last-moment check (beginSend) and with its outcome recorded at once.
+ */
+async function sendEmails(deps: EngineDeps, scenario: string, owner: BatchOwner, contacts: Due[], results: WalkResult[], nowMs: number, outcomes: Map<number, EffectOutcome>): Promise<void> {
+  const { redis, keys } = deps;
+  const nowS = Math.floor(nowMs / 1000);
   const emailIdx = results.flatMap((r, i) => (r.effect?.kind === 'email' ? [i] : []));
-  const decisions = await reserveSends(deps.redis, deps.keys, scenario, deps.workerId, nowMs, emailIdx.map((i) => {
+  const decisions = await reserveSends(redis, keys, scenario, owner, nowMs, emailIdx.map((i) => {
     const c = contacts[i]!;
     const step = (results[i]!.effect as Extract<WalkResult['effect'], { kind: 'email' }>).step;
     return { contactId: c.state.id, email: c.state.email, step, since: c.enrollment.since, scenario: c.version.scenario, zone: windowOf(c.version).zone };
   }));
   await inBatches(emailIdx, deps.sendConcurrency ?? 50, async (i, n) => {
     const decision = decisions[n]!;
-    if (decision !== 'ok') { outcomes.set(i, decision); return; }
+    if (!('field' in decision)) { outcomes.set(i, decision); return; }
     const c = contacts[i]!;
     const step = (results[i]!.effect as Extract<WalkResult['effect'], { kind: 'email' }>).step;
+    const attempt: SendAttempt = {
+      begin: () => beginSend(redis, keys, { scenario, contactId: c.state.id, email: c.state.email, enrollment: c.old, ledgerField: decision.field, quotaKey: decision.quotaKey, owner: owner.token, nowS }),
+      end: (outcome) => finishSend(redis, keys, scenario, decision.field, outcome, nowS),
+    };
     try {
       const threadOf = step.thread ? (c.version.graph.steps[step.thread]?.step as never) : undefined;
-      const sent = await deps.deliverer.deliver({ scenarioName: scenario, scenario: c.version.scenario, step, contact: c.state, threadOf, zone: scheduleOf(c.version).zone });
+      const sent = await deps.deliverer.deliver({ scenarioName: scenario, scenario: c.version.scenario, step, contact: c.state, threadOf, zone: scheduleOf(c.version).zone, attempt });
       outcomes.set(i, { kind: 'done', messageId: sent.messageId });
     } catch (err) {
+      if (err instanceof SendWithdrawn) { outcomes.set(i, err.reason === 'suppressed' ? { kind: 'suppressed' } : { kind: 'withdrawn' }); return; }
       const kind = err instanceof SendFailure ? err.kind : 'temporary';
       const error = (err as Error).message;
       outcomes.set(i, kind === 'bounce' ? { kind: 'bounced', error } : kind === 'rejected' ? { kind: 'rejected', error } : { kind: 'failed', error });
@@ -187,21 +198,14 @@ function moveOf(c: Due, pass: WalkResult, outcome: EffectOutcome | undefined, no
   if (pass.effect && pass.effect.kind !== 'task' && outcome?.kind === 'failed' && s.next.status !== 'error') stats.retried++;
   if (s.next !== c.enrollment && ['finished', 'replied', 'error'].includes(s.next.status)) stats.finished++;
   const field = email ? ledgerField(c.state.id, email.id, c.enrollment.since) : undefined;
-  const ledger = field && s.ledger ? { field, value: ledgerValue(s.ledger, outcome, nowS) } : undefined;
+  const value = field && s.ledger && outcome ? ledgerValue(s.ledger === 'unknown' ? { kind: 'unknown' } : outcome, nowS) : undefined;
+  const ledger = field && value !== undefined ? { field, value } : undefined;
   if (s.next === c.enrollment && s.requeueAt === undefined && !ledger) return undefined;
   return {
     id: c.state.id, old: c.old, next: s.next, requeueAt: s.requeueAt, flags: s.flags,
     fields: s.fields ? merged(c.state.fields, s.fields) : undefined,
     ledger, passed: s.passed, reason: s.next.status === 'error' ? s.reason : undefined, outcome: s.outcome,
   };
-}
-
-/** The ledger's value for a send's outcome (lua/reserve-sends.lua reads it back). */
-function ledgerValue(kind: NonNullable<ReturnType<typeof settle>['ledger']>, outcome: EffectOutcome | undefined, nowS: number): string {
-  if (kind === 'sent') return `sent|${outcome?.kind === 'done' ? outcome.messageId ?? '' : ''}|${nowS}`;
-  if (kind === 'unknown') return `unknown|${nowS}`;
-  if (kind === 'clear') return '';
-  return `failed|${kind}|${nowS}`;
 }
 
 /** Field changes from score and update steps; `null` (an `unset`) removes the field. */

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { createTransport, resolveTransportConfig } from '../transports/index.js';
 import { templateDeliverer } from './deliverer.js';
 import { Engine } from './engine.js';
+import { isConnectionError } from '../state/connection-watch.js';
 import { httpWebhooks } from './webhook-caller.js';
 
 export interface RuntimeOptions {
@@ -37,6 +38,9 @@ export function startRuntime(options: RuntimeOptions): { engine: Engine; stop: (
     webhooks: httpWebhooks({ env }), log: options.log, workerId, concurrency: options.concurrency,
     onBatch: (stats, job) => { if (stats.processed) options.log.info({ scenario: job.scenario, ...stats }, 'batch done'); },
   });
+  // BullMQ re-emits each failed reconnection attempt on the queue and would print it; the
+  // connection watch (state/connection-watch.ts) reports outages, once each.
+  engine.queue.on('error', (err) => { if (!isConnectionError(err)) options.log.error({ err }, 'queue error'); });
   engine.startWorker();
   if (options.sweep !== false) engine.startSweeper();
   options.log.info({ workerId, transport: transportConfig.kind, concurrency: options.concurrency ?? 4, sweep: options.sweep !== false }, 'engine started');

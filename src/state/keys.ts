@@ -37,6 +37,8 @@ export class Keys {
   unknownSends = () => this.k('unknown-sends');
   /** An unknown send's field: `<scenario>|<its ledger field>`. */
   unknownSendField = (name: string, ledgerField: string) => `${name}|${ledgerField}`;
+  /** Live workers: worker id → last heartbeat (Redis TIME, seconds). A reservation of a dead one is free. */
+  workers = () => this.k('workers');
   /** What each contact did with the scenario's emails: contact id → JSON. */
   engagement = (name: string) => this.k('engagement', name);
   /** Sends per sender, provider and week: the atomic quota counters. */

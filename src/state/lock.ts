@@ -22,6 +22,8 @@ export interface LockHolder {
 
 export interface Lock {
   holder: LockHolder;
+  /** Extends the lock now; false when it was lost (it expired, during a Redis outage say): stop acting as its holder. */
+  renew(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function acquireLock(redis: Redis, keys: Keys, name: string, comman
   timer.unref();
   return {
     holder,
+    renew: async () => (await runScript<number>(redis, 'extend-lock', [key], [token, TTL_MS])) === 1,
     release: async () => {
       clearInterval(timer);
       await runScript(redis, 'release-lock', [key], [token]);

@@ -1,5 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RelanceError } from '../errors.js';
+import { describeRedis, environmentOptions, reconnectBackoff, reconnectDelay } from './redis-config.js';
+
+export { redactUrl } from './redis-config.js';
 
 export class RedisUnavailableError extends RelanceError {
   override readonly code = 'REDIS_UNAVAILABLE';
@@ -14,22 +17,68 @@ export class UnsafeRedisError extends RelanceError {
 /** Eviction policies that may drop relance's keys: the running state would silently vanish. */
 const EVICTING = ['allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
 
-export function redisOptions(): RedisOptions {
-  return { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true, connectTimeout: 2_000 };
+/**
+ * Options of relance's own connections. They reconnect for ever with a capped back-off (the
+ * process decides when an outage is too long: state/connection-watch.ts), and a command fails at
+ * once while disconnected, or when the connection drops under it, instead of waiting in a queue
+ * and being sent again later: a Lua script whose reply was lost may have run, so resending it is
+ * the caller's decision, not the client's.
+ */
+export function redisOptions(env: NodeJS.ProcessEnv = process.env): RedisOptions {
+  const backoff = reconnectBackoff(env);
+  return {
+    lazyConnect: true,
+    enableReadyCheck: true,
+    connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (times) => reconnectDelay(times, backoff),
+    // After a failover the old master answers READONLY: reconnect (through Sentinel, to the new one).
+    reconnectOnError: (err) => err.message.startsWith('READONLY'),
+  };
 }
 
-/** Connects to `url`, failing fast with a clear error instead of retrying forever. */
-export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { ...redisOptions(), retryStrategy: () => null });
+/**
+ * A connection for a BullMQ Worker, with `redis`'s target and reconnection. BullMQ wants its
+ * worker connections to wait through an outage rather than fail (maxRetriesPerRequest null, the
+ * offline queue on): the worker loop then resumes as soon as Redis is back. What waits there is
+ * bounded: a few commands per running batch, and the process exits after a long outage.
+ */
+export function workerConnection(redis: Redis): Redis {
+  const connection = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+  connection.on('error', () => undefined); // outages are reported once, by connection-watch.ts
+  return connection;
+}
+
+/**
+ * Connects to `url` (with REDIS_TLS_* and REDIS_SENTINELS from `env`). The first connection fails
+ * fast with a clear error, so a command run without Redis says so at once; once connected, the
+ * client reconnects by itself whenever the connection drops.
+ */
+export async function connectRedis(url: string, env: NodeJS.ProcessEnv = process.env): Promise<Redis> {
+  const options = { ...redisOptions(env), ...environmentOptions(url, env) };
+  const reconnect = options.retryStrategy!;
+  let connected = false;
+  // Until the first connection, give up at the first failure (no retry); then reconnect for ever.
+  options.retryStrategy = (times) => (connected ? reconnect(times) : null);
+  if (options.sentinels) options.sentinelRetryStrategy = options.retryStrategy;
+  const redis = url ? new Redis(url, options) : new Redis(options);
   // ioredis reports the cause (ECONNREFUSED…) as an event and rejects with a vaguer error.
   let cause: Error | undefined;
-  redis.on('error', (err: Error) => { cause ??= err; });
+  const onError = (err: Error) => { cause ??= err; };
+  redis.on('error', onError);
   try {
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new RedisUnavailableError(`cannot connect to Redis at ${redactUrl(url)}: ${(cause ?? (err as Error)).message}`);
+    throw new RedisUnavailableError(`cannot connect to Redis at ${describeRedis(url, env)}: ${(cause ?? (err as Error)).message}`);
   }
+  connected = true;
+  redis.off('error', onError);
+  // Reconnection errors are reported by whoever watches the connection (connection-watch.ts);
+  // without a listener ioredis would print each one.
+  redis.on('error', () => undefined);
   try {
     await refuseEviction(redis);
   } catch (err) {
@@ -51,8 +100,4 @@ export async function refuseEviction(redis: Redis): Promise<void> {
   if (policy && EVICTING.includes(policy)) {
     throw new UnsafeRedisError(`Redis evicts keys (maxmemory-policy ${policy}): relance's running state could vanish. Set \`maxmemory-policy noeviction\`.`);
   }
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
 }

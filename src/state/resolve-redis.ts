@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 import { startEmbeddedRedis } from './embedded-redis.js';
+import { connectCluster, parseClusterNodes } from './cluster.js';
+import { RedisConfigError, sentinelsFrom } from './redis-config.js';
 import { connectRedis, RedisUnavailableError, UnsafeRedisError } from './redis.js';
 
 export type RedisSource = 'env' | 'local' | 'embedded';
@@ -12,6 +14,8 @@ export interface OpenRedisOptions {
   embeddedDir?: string;
   /** The port tried on 127.0.0.1 when no URL is given (tests point it elsewhere). */
   localPort?: number;
+  /** False: never start an embedded server (`relance health` checks, it does not start). */
+  embedded?: boolean;
 }
 
 export interface OpenedRedis {
@@ -23,18 +27,26 @@ export interface OpenedRedis {
 }
 
 /**
- * The Redis relance runs on: `REDIS_URL`, else one answering on 127.0.0.1:6379, else an embedded
- * `redis-server` under `.relance/`. Every path goes through `connectRedis`, which refuses a Redis
- * that would evict keys.
+ * The Redis relance runs on: `REDIS_URL` (or `REDIS_SENTINELS`), else one answering on
+ * 127.0.0.1:6379, else an embedded `redis-server` under `.relance/`. Every path goes through
+ * `connectRedis`, which refuses a Redis that would evict keys.
  */
-export async function openRedis({ url = process.env.REDIS_URL, embeddedDir, localPort = 6379 }: OpenRedisOptions = {}): Promise<OpenedRedis> {
-  // A URL the user named is used or fails: silently running on another Redis would split the state.
-  if (url) {
+export async function openRedis({ url = process.env.REDIS_URL, embeddedDir, localPort = 6379, embedded: startEmbedded = true }: OpenRedisOptions = {}): Promise<OpenedRedis> {
+  // A Redis the user named is used or fails: silently running on another Redis would split the state.
+  const sentinels = sentinelsFrom();
+  // REDIS_CLUSTER_NODES: a Redis Cluster (state/cluster.ts), never mixed with the others.
+  const cluster = parseClusterNodes(process.env.REDIS_CLUSTER_NODES);
+  if (cluster) {
+    if (url || sentinels) throw new RedisConfigError('REDIS_CLUSTER_NODES is set with REDIS_URL or REDIS_SENTINELS: relance runs on one Redis, unset all but one');
+    return opened(await connectCluster(cluster), `cluster ${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`, 'env');
+  }
+  if (url || sentinels) {
     try {
-      return opened(await connectRedis(url), url, 'env');
+      return opened(await connectRedis(url ?? ''), url ?? '', 'env');
     } catch (err) {
       if (!(err instanceof RedisUnavailableError)) throw err;
-      throw new RedisUnavailableError(`${err.message}. Check that this Redis runs, or unset REDIS_URL to let relance use 127.0.0.1:6379 or start its own.`, { cause: err });
+      const unset = sentinels ? 'REDIS_SENTINELS' : 'REDIS_URL';
+      throw new RedisUnavailableError(`${err.message}. Check that this Redis runs, or unset ${unset} to let relance use 127.0.0.1:6379 or start its own.`, { cause: err });
     }
   }
 
@@ -51,6 +63,7 @@ export async function openRedis({ url = process.env.REDIS_URL, embeddedDir, loca
     }
   }
 
+  if (!startEmbedded) throw new RedisUnavailableError(`REDIS_URL is not set and no Redis answers at 127.0.0.1:${localPort}`);
   let embedded;
   try {
     embedded = await startEmbeddedRedis({ dir: embeddedDir });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 // The .lua files ship in src/state/lua; from dist/state or src/state the path is the same.
@@ -23,6 +23,16 @@ export async function runScript<T = unknown>(redis: Redis, name: string, keys: s
   }
   const fn = (redis as unknown as Record<string, ScriptFn>)[commandName(name)]!;
   return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
+}
+
+/**
+ * Loads every script into Redis's script cache (SCRIPT LOAD): each one compiles, and this Redis
+ * lets relance run scripts (some managed services or ACLs do not). Returns how many loaded.
+ */
+export async function loadAllScripts(redis: Redis): Promise<number> {
+  const names = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -'.lua'.length));
+  for (const name of names) await redis.script('LOAD', readLua(name));
+  return names.length;
 }
 
 /** A script's text, with each `-- #include lib/x.lua` line replaced by that file (shared functions). */

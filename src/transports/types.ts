@@ -9,6 +9,8 @@ export interface SendResult {
 
 /** A way to send rendered emails. Every transport in this folder has this shape. */
 export interface Transport {
+  /** How many messages it sends at once (an SMTP pool's connections): the engine starts no more. */
+  readonly concurrency: number;
   send(mail: RenderedEmail): Promise<SendResult>;
   /** Closes connections and waits for messages in flight. */
   close(): Promise<void>;

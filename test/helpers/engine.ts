@@ -200,11 +200,15 @@ export interface TestEngine {
  * rendering the templates apply published, calling webhooks for real (payload times on the
  * virtual clock). Sweeps happen in `runTo` (Engine.runUntil), never on a timer.
  */
-export function startEngine(options: { redis: Redis; keys: Keys; clock: VirtualClock; smtpUrl: string; env?: NodeJS.ProcessEnv; concurrency?: number; startWorker?: boolean }): TestEngine {
+export function startEngine(options: {
+  redis: Redis; keys: Keys; clock: VirtualClock; smtpUrl: string; env?: NodeJS.ProcessEnv; concurrency?: number; startWorker?: boolean;
+  /** The BullMQ worker's connection (a Cluster's duplicate, say); a new one to REDIS_URL by default. Closed on stop. */
+  workerRedis?: Redis;
+}): TestEngine {
   const { redis, keys, clock } = options;
   // In-process engines run on a virtual clock: the doctor judges in-flight sends by it.
   doctorClock = () => clock.now();
-  const workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const workerRedis = options.workerRedis ?? new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const transport = createTransport({ kind: 'smtp', url: options.smtpUrl });
   const batches: TestEngine['batches'] = [];
   const engine = new Engine({
@@ -385,8 +389,8 @@ const children = new Set<ChildProcess>();
 process.once('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 afterAll(() => { for (const c of children) c.kill('SIGKILL'); children.clear(); });
 
-/** Starts `node bin/relance.js worker` on the test's prefix, sending to `smtpUrl`. */
-export async function startWorker(options: { keys: Keys; smtpUrl: string; concurrency?: number; sweep?: boolean; env?: NodeJS.ProcessEnv }): Promise<WorkerProcess> {
+/** Starts `node bin/relance.js worker` on the test's prefix, sending to `smtpUrl`, on REDIS_URL unless `redisUrl` names another Redis. */
+export async function startWorker(options: { keys: Keys; smtpUrl: string; concurrency?: number; sweep?: boolean; redisUrl?: string; env?: NodeJS.ProcessEnv }): Promise<WorkerProcess> {
   const args = ['bin/relance.js', 'worker', '--concurrency', String(options.concurrency ?? 4)];
   if (options.sweep === false) args.push('--no-sweep');
   const child = spawn(process.execPath, args, {
@@ -394,7 +398,7 @@ export async function startWorker(options: { keys: Keys; smtpUrl: string; concur
     env: {
       ...process.env,
       RELANCE_PREFIX: options.keys.prefix.replace(/^\{|\}$/g, ''),
-      REDIS_URL,
+      REDIS_URL: options.redisUrl ?? REDIS_URL,
       SMTP_URL: options.smtpUrl,
       RELANCE_SECRET: SECRET,
       ...options.env,

@@ -7,6 +7,7 @@
  *        [--fail-rcpt 'bounce@'=550] [--fail-rcpt 'busy@'=451*2] [--fail-mail PATTERN=CODE]
  *        [--fail-data PATTERN=CODE] [--fail-auth CODE] [--rules rules.json]
  *        [--latency MS] [--http-port 0] [--watch-parent]
+ *        [--random STAGE=CODE:RATE]… [--drop STAGE=RATE]… [--seed N] [--detail]
  *
  * Once listening it prints one JSON line on stdout: {"port":…,"httpPort":…,"pid":…}.
  *
@@ -20,6 +21,15 @@
  * - Control channel on a second port (HTTP, loopback): GET /stats, GET /messages[?to=addr][&raw=1],
  *   POST /rules (JSON array, replaces the rules), POST /reset.
  * - `--watch-parent` exits when stdin closes (the spawning test process died).
+ * - Chaos (off unless asked; the soak uses it): `--random rcpt=451:0.02` answers CODE at STAGE
+ *   (mail, rcpt, data: data answers after the whole body was read) with probability RATE, after
+ *   the scripted rules; a 421 closes the connection, as a real server does. `--drop data=0.01`
+ *   closes the connection without a word at STAGE (connect, mail, rcpt, data) with probability
+ *   RATE: at `data`, after the whole body was read, before the reply (never counted as received).
+ *   `--seed N` makes the draws repeatable. GET /chaos shows the settings and what was injected;
+ *   POST /chaos {"random":[{stage,code,rate}],"drop":[{stage,rate}]} replaces the settings.
+ * - `--detail`: each listed message also has `messageId` and `subject` (raw header values), and
+ *   `session` and `connectedAt` (the SMTP connection it came on, and when that connection opened).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -42,7 +52,7 @@ const DEFAULT_MESSAGES = {
 };
 
 function parseArgs(argv) {
-  const opts = { port: 0, host: '127.0.0.1', httpPort: 0, out: null, countOnly: false, rules: [], latency: 0, watchParent: false };
+  const opts = { port: 0, host: '127.0.0.1', httpPort: 0, out: null, countOnly: false, rules: [], latency: 0, watchParent: false, random: [], drop: [], seed: null, detail: false };
   const rule = (stage, spec) => {
     const eq = spec.lastIndexOf('=');
     if (eq < 0) throw new Error(`--fail-${stage} expects PATTERN=CODE, got ${spec}`);
@@ -71,6 +81,10 @@ function parseArgs(argv) {
       case '--fail-data': opts.rules.push(rule('data', next())); break;
       case '--fail-auth': opts.rules.push({ stage: 'auth', code: Number(next()) }); break;
       case '--rules': opts.rules.push(...JSON.parse(readFileSync(next(), 'utf8'))); break;
+      case '--random': { const [stage, spec = ''] = next().split('='); const [code, rate] = spec.split(':'); opts.random.push({ stage, code: Number(code), rate: Number(rate) }); break; }
+      case '--drop': { const [stage, rate] = next().split('='); opts.drop.push({ stage, rate: Number(rate) }); break; }
+      case '--seed': opts.seed = Number(next()); break;
+      case '--detail': opts.detail = true; break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -79,6 +93,65 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 let rules = compileRules(opts.rules);
+let chaos = compileChaos({ random: opts.random, drop: opts.drop });
+const injected = { random: {}, drop: {} };
+
+/** Random failures and dropped connections (the soak's chaos): validated, with their rates. */
+function compileChaos({ random = [], drop = [] }) {
+  if (!Array.isArray(random) || !Array.isArray(drop)) throw new Error('chaos: random and drop must be arrays');
+  const rate = (r) => {
+    const n = Number(r);
+    if (!(n >= 0 && n <= 1)) throw new Error(`chaos: bad rate ${r}`);
+    return n;
+  };
+  return {
+    random: random.map((r) => {
+      if (!['mail', 'rcpt', 'data'].includes(r.stage)) throw new Error(`chaos: bad stage ${r.stage} (mail, rcpt or data)`);
+      const code = Number(r.code);
+      if (!(code >= 400 && code <= 599)) throw new Error(`chaos: bad code ${r.code}`);
+      return { stage: r.stage, code, rate: rate(r.rate) };
+    }),
+    drop: drop.map((d) => {
+      if (!['connect', 'mail', 'rcpt', 'data'].includes(d.stage)) throw new Error(`chaos: bad drop stage ${d.stage} (connect, mail, rcpt or data)`);
+      return { stage: d.stage, rate: rate(d.rate) };
+    }),
+  };
+}
+
+/** mulberry32: repeatable draws with --seed, Math.random otherwise. */
+const draw = opts.seed === null ? Math.random : ((seed) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+})(opts.seed);
+
+/** A random failure for this stage (counted), or null. */
+function randomFailure(stage) {
+  for (const r of chaos.random) {
+    if (r.stage !== stage || !(draw() < r.rate)) continue;
+    const key = `${stage}:${r.code}`;
+    injected.random[key] = (injected.random[key] ?? 0) + 1;
+    const err = new Error(DEFAULT_MESSAGES[r.code] ?? (r.code >= 500 ? '5.0.0 Rejected' : '4.0.0 Try again later'));
+    err.responseCode = r.code;
+    return err;
+  }
+  return null;
+}
+
+/** Open sockets by remote port (everything is on loopback), for --drop. */
+const sockets = new Map();
+
+/** Closes the session's connection without a reply when this stage draws a drop; true if dropped. */
+function dropped(stage, session) {
+  const d = chaos.drop.find((x) => x.stage === stage);
+  if (!d || !(draw() < d.rate)) return false;
+  const socket = sockets.get(session.remotePort);
+  if (!socket) return false;
+  injected.drop[stage] = (injected.drop[stage] ?? 0) + 1;
+  socket.destroy();
+  return true;
+}
 
 function compileRules(list) {
   if (!Array.isArray(list)) throw new Error('rules must be a JSON array');
@@ -121,8 +194,10 @@ const server = new SMTPServer({
   disableReverseLookup: true,
   maxClients: 10_000,
   size: 50 * 1024 * 1024,
-  onConnect(_session, cb) {
+  onConnect(session, cb) {
     stats.connections++;
+    session.connectedAt = Date.now();
+    if (chaos.drop.length && dropped('connect', session)) return;
     cb();
   },
   onAuth(auth, _session, cb) {
@@ -133,13 +208,17 @@ const server = new SMTPServer({
     }
     cb(null, { user: auth.username ?? 'anonymous' });
   },
-  onMailFrom(address, _session, cb) {
-    const err = rules.length ? failure('mail', [address.address]) : null;
+  onMailFrom(address, session, cb) {
+    // When the transaction started: a message's MAIL FROM (tests order it against commands).
+    session.mailFromAt = Date.now();
+    if (chaos.drop.length && dropped('mail', session)) return;
+    const err = (rules.length ? failure('mail', [address.address]) : null) ?? (chaos.random.length ? randomFailure('mail') : null);
     if (err) stats.rejected.mail++;
     cb(err ?? undefined);
   },
-  onRcptTo(address, _session, cb) {
-    const err = rules.length ? failure('rcpt', [address.address]) : null;
+  onRcptTo(address, session, cb) {
+    if (chaos.drop.length && dropped('rcpt', session)) return;
+    const err = (rules.length ? failure('rcpt', [address.address]) : null) ?? (chaos.random.length ? randomFailure('rcpt') : null);
     if (err) stats.rejected.rcpt++;
     cb(err ?? undefined);
   },
@@ -149,6 +228,7 @@ const server = new SMTPServer({
     const n = ++seq;
     const file = opts.out ? join(opts.out, `${n}.eml`) : null;
     let answered = false;
+    const detail = opts.detail && !opts.countOnly ? readHeaders(stream) : null;
     const finish = () => {
       if (answered) return;
       answered = true;
@@ -159,7 +239,8 @@ const server = new SMTPServer({
           err.responseCode = 552;
           return cb(err);
         }
-        const err = rules.length ? failure('data', to) : null;
+        if (chaos.drop.length && dropped('data', session)) return;
+        const err = (rules.length ? failure('data', to) : null) ?? (chaos.random.length ? randomFailure('data') : null);
         if (err) {
           stats.rejected.data++;
           return cb(err);
@@ -168,7 +249,7 @@ const server = new SMTPServer({
         stats.recipients += to.length;
         stats.bytes += size;
         for (const address of to) stats.byRecipient[address] = (stats.byRecipient[address] ?? 0) + 1;
-        if (!opts.countOnly) messages.push({ n, from, to, size, file, at: Date.now() });
+        if (!opts.countOnly) messages.push({ n, from, to, size, file, at: Date.now(), startedAt: session.mailFromAt ?? 0, ...(detail ? { ...detail.headers(), session: session.id, connectedAt: session.connectedAt ?? 0 } : {}) });
         cb(null, `2.0.0 Ok: queued as ${n}`);
       };
       if (opts.latency > 0) setTimeout(reply, opts.latency);
@@ -192,7 +273,29 @@ const server = new SMTPServer({
 });
 
 // Replies are small writes: without this, Nagle's algorithm and delayed ACKs add ~40 ms per command.
-server.server.on('connection', (socket) => socket.setNoDelay(true));
+server.server.on('connection', (socket) => {
+  socket.setNoDelay(true);
+  const port = socket.remotePort;
+  sockets.set(port, socket);
+  socket.once('close', () => { if (sockets.get(port) === socket) sockets.delete(port); });
+});
+
+/** For --detail: the message's Message-ID and Subject, read from its header block as it streams. */
+function readHeaders(stream) {
+  let head = '';
+  let done = false;
+  stream.on('data', (chunk) => {
+    if (done) return;
+    head += chunk.toString('latin1');
+    const end = head.indexOf('\r\n\r\n');
+    if (end >= 0 || head.length > 65_536) { done = true; if (end >= 0) head = head.slice(0, end); }
+  });
+  const header = (name) => {
+    const m = new RegExp(`^${name}:[ \t]*(.*(?:\r\n[ \t].*)*)`, 'im').exec(head);
+    return m ? m[1].replace(/\r\n[ \t]*/g, ' ').trim() : null;
+  };
+  return { headers: () => ({ messageId: header('Message-ID'), subject: header('Subject') }) };
+}
 
 server.on('error', (err) => {
   process.stderr.write(`smtp-sink: ${err.message}\n`);
@@ -229,6 +332,13 @@ const http = createHttpServer(async (req, res) => {
     if (req.method === 'POST' && url.pathname === '/rules') {
       rules = compileRules(JSON.parse(await readBody(req)));
       return send(200, { rules: rules.length });
+    }
+    if (req.method === 'GET' && url.pathname === '/chaos') {
+      return send(200, { ...chaos, seed: opts.seed, injected });
+    }
+    if (req.method === 'POST' && url.pathname === '/chaos') {
+      chaos = compileChaos(JSON.parse(await readBody(req)));
+      return send(200, chaos);
     }
     if (req.method === 'POST' && url.pathname === '/reset') {
       Object.assign(stats, { messages: 0, recipients: 0, bytes: 0, connections: 0, rejected: { mail: 0, rcpt: 0, data: 0, auth: 0 }, byRecipient: Object.create(null), startedAt: Date.now() });

@@ -34,7 +34,10 @@ export interface SinkMessage {
   to: string[];
   size: number;
   file: string | null;
+  /** When the sink accepted the message (after its latency), epoch ms. */
   at: number;
+  /** When its transaction started (MAIL FROM), epoch ms. */
+  startedAt: number;
   /** The raw message (CRLF), when stored. */
   raw: string | null;
 }

@@ -1,10 +1,11 @@
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startRuntime } from '../../execute/runtime.js';
 import { parseDuration, durationMs } from '../../time/duration.js';
 import { UsageError } from '../../errors.js';
 import { reconcileOnce } from '../../run/reconcile.js';
+import { workerConnection } from '../../state/redis.js';
 import { withState } from '../state.js';
+import { watchRedisOrExit } from '../watch-redis.js';
 
 /**
  * `relance run`: the long-running service. Reconciles every `--interval` until SIGTERM/SIGINT,
@@ -28,7 +29,10 @@ export async function run(paths: string[], options: { interval: string; once?: b
   await withState(async ({ redis, keys, source }) => {
     log.info({ paths, interval: options.interval, redis: source, prefix: keys.prefix, once: options.once === true }, 'relance run started');
     // One process can be the whole service: reconciler, sweeper and workers (SPEC 6).
-    const workerRedis = options.worker && !options.once ? new Redis(redis.options) : undefined;
+    const workerRedis = options.worker && !options.once ? workerConnection(redis) : undefined;
+    // A reconcile pass that fails on a Redis outage is retried next interval; an outage longer
+    // than RELANCE_REDIS_DOWN_EXIT_SECONDS ends the service (69) for its supervisor to restart.
+    const watch = options.once ? undefined : watchRedisOrExit(redis, log);
     const runtime = workerRedis ? startRuntime({ redis, workerRedis, keys, log, concurrency: Number(options.concurrency) }) : undefined;
     while (!stopping) {
       try {
@@ -42,6 +46,7 @@ export async function run(paths: string[], options: { interval: string; once?: b
       await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, intervalMs).unref(); });
     }
     await runtime?.stop();
+    watch?.stop();
     workerRedis?.disconnect();
   });
   log.info('relance run stopped');

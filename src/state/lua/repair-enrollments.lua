@@ -18,7 +18,8 @@
 --   index:    [[bucket, member, score]]  non-empty buckets missing from the index
 --   drop:     [[bucket, member]]      index members whose bucket is empty
 --   ledger:   [[field, value, unknown, json]]  reservations with no outcome, older than the
---             in-flight window: marked `value` and reported in unknown-sends as `unknown`
+--             in-flight window: a started one (`sending`) is marked `value` and reported in
+--             unknown-sends as `unknown`; one never attempted (`pending`, value '') is released
 -- Returns the number of repairs made.
 local r = cjson.decode(ARGV[1])
 local n = 0
@@ -64,9 +65,12 @@ for _, d in ipairs(r.drop) do
 end
 for _, l in ipairs(r.ledger) do
   local current = redis.call('HGET', KEYS[5], l[1])
-  if current and string.sub(current, 1, 8) == 'pending|' then
+  if current and string.sub(current, 1, 8) == 'sending|' and l[2] ~= '' then
     redis.call('HSET', KEYS[5], l[1], l[2])
     redis.call('HSETNX', KEYS[6], l[3], l[4])
+    n = n + 1
+  elseif current and string.sub(current, 1, 8) == 'pending|' and l[2] == '' then
+    redis.call('HDEL', KEYS[5], l[1])
     n = n + 1
   end
 end

@@ -1,33 +1,61 @@
--- Reserves sends before they go out: at most once per (contact, step), never to a suppressed
--- address, never over the weekly quota. Atomic across every worker process.
--- KEYS[1]   ledger:<scenario>   hash "contactId|step|since" -> "pending|<worker>|<ts>", "sent|<messageId>|<ts>",
---                                 "failed|<bounced|rejected>|<ts>" or "unknown|<ts>" (a reservation whose worker died)
+-- Reserves sends before they go out: at most once per visit of an email step, never to a
+-- suppressed address, never over the weekly quota. Atomic across every worker process.
+-- KEYS[1]   ledger:<scenario>   hash "contactId|step|since" -> "pending|<owner>|<ts>" (reserved, not
+--                                 attempted), "sending|<owner>|<ts>" (its SMTP transaction may have
+--                                 started), "sent|<messageId>|<ts>", "failed|<bounced|rejected>|<ts>"
+--                                 or "unknown|<ts>" (a send whose worker died mid-transaction);
+--                                 <owner> is "<worker id>/<batch>": the batch that reserved it
 -- KEYS[2]   suppressed          hash email -> reason
--- KEYS[3…]  quota counters      one per (sender, provider, week) used by this batch
--- ARGV[1]   worker id
--- ARGV[2]   now, epoch seconds
+-- KEYS[3]   workers             hash worker id -> "<last heartbeat, Redis TIME seconds>|<its running batches>"
+-- KEYS[4…]  quota counters      one per (sender, provider, week) used by this batch
+-- ARGV[1]   this batch: "<worker id>/<batch>"
+-- ARGV[2]   now, epoch seconds (the engine's clock: ledger times)
 -- ARGV[3]   quota counters' time to live, in seconds
--- ARGV[4]   seconds after which a reservation with no outcome means its worker died
--- ARGV[5…]  per send, 4 values: ledger field, email, quota key index (into KEYS, from 3), quota limit
+-- ARGV[4]   seconds without a heartbeat after which a worker is dead
+-- ARGV[5]   the batches this worker is running now, comma-separated (this one included)
+-- ARGV[6…]  per send, 4 values: ledger field, email, quota key index (into KEYS, from 4), quota limit
 -- Returns one word per send: ok | sent | failed | busy | pending | suppressed | quota
---   busy: another worker is sending it right now; pending: reserved long ago and never
---   finished (the worker died mid-send): outcome unknown, never sent again.
+--   busy: a batch still running holds it; pending: a batch that is gone (its worker died, or it
+--   failed) may have started the transaction: outcome unknown, never sent again. A reservation
+--   such a batch never attempted is taken over ('ok', its quota already counted).
 local out = {}
-local now, stale = tonumber(ARGV[2]), tonumber(ARGV[4])
-for i = 5, #ARGV, 4 do
+local now, dead_after = tonumber(redis.call('TIME')[1]), tonumber(ARGV[4])
+local worker = string.match(ARGV[1], '^(.*)/[^/]*$')
+local running = {}
+for batch in string.gmatch(ARGV[5], '[^,]+') do running[batch] = true end
+-- Whether the batch that holds a reservation may still be working on it: its worker beats, and
+-- lists it among the batches it runs (a batch that failed, in a Redis outage say, is not).
+local function alive(owner)
+  local process = string.match(owner, '^(.*)/[^/]*$') or owner
+  if process == worker then return running[owner] == true end
+  local beat = redis.call('HGET', KEYS[3], process)
+  if not beat then return false end
+  local at, batches = string.match(beat, '^(%d+)|?(.*)$')
+  if not at or now - tonumber(at) >= dead_after then return false end
+  for batch in string.gmatch(batches, '[^,]+') do
+    if batch == owner then return true end
+  end
+  return false
+end
+for i = 6, #ARGV, 4 do
   local field, email, q, limit = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
   local previous = redis.call('HGET', KEYS[1], field)
   if previous then
-    local state = string.sub(previous, 1, 4)
+    local state = string.match(previous, '^(%a+)')
+    local owner = string.match(previous, '^%a+|([^|]*)|') or ''
     if state == 'sent' then
       out[#out + 1] = 'sent'
-    elseif state == 'fail' then
+    elseif state == 'failed' then
       out[#out + 1] = 'failed'
-    elseif state == 'unkn' then
-      out[#out + 1] = 'pending'
+    elseif (state == 'pending' or state == 'sending') and alive(owner) then
+      out[#out + 1] = 'busy'
+    elseif state == 'pending' then
+      -- Never attempted by a batch that is gone: this batch sends it.
+      redis.call('HSET', KEYS[1], field, 'pending|' .. ARGV[1] .. '|' .. ARGV[2])
+      out[#out + 1] = 'ok'
     else
-      local since = tonumber(string.match(previous, '|(%d+)$') or '0')
-      out[#out + 1] = (now - since >= stale) and 'pending' or 'busy'
+      -- `sending` by a dead worker, or `unknown`: it may have gone out.
+      out[#out + 1] = 'pending'
     end
   elseif redis.call('HEXISTS', KEYS[2], email) == 1 then
     out[#out + 1] = 'suppressed'

@@ -41,6 +41,8 @@ export function createTransport(config: OutboxConfig = {}): Transport {
   });
   let ready: Promise<unknown> | undefined;
   return {
+    // Files, not connections: a few at once keep the disk busy.
+    concurrency: 8,
     async send(mail: RenderedEmail): Promise<SendResult> {
       ready ??= mkdir(dir, { recursive: true });
       await ready;

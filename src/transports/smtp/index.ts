@@ -110,6 +110,7 @@ export function createTransport(config: SmtpConfig): Transport {
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
   return {
+    concurrency: options.pool ? options.maxConnections ?? DEFAULTS.maxConnections : 1,
     async send(mail: RenderedEmail): Promise<SendResult> {
       if (closed) throw Object.assign(new Error('SMTP transport is closed'), { code: 'ECONNECTION' });
       const sending = transporter.sendMail(toNodemailerMessage(mail));

@@ -160,7 +160,7 @@ describe('one owner for enrollment state', () => {
 
     // Drift, made by hand: a wrong count and active total, a due bucket gone from the index, a
     // waiting contact taken out of its bucket, a blocked contact missing from the blocked queue and
-    // a stranger in it, and a send reserved long ago by a worker that never came back.
+    // a stranger in it, and sends a worker that never came back had started, and only reserved.
     const e1 = (await enrollmentOf(redis, keys, 'drip', ids[0]!))!;
     const v = e1.version;
     const bucketMinute = Math.floor(e1.due / 60);
@@ -173,7 +173,8 @@ describe('one owner for enrollment state', () => {
     await redis.lrem(keys.blocked('drip'), 0, blocked[1]!);
     await redis.rpush(keys.blocked('drip'), ids[2]!);
     const stale = Math.floor(Date.now() / 1000) - 3600;
-    await redis.hset(keys.ledger('drip'), `${ids[0]}|again|${e1.since}`, `pending|dead-worker|${stale}`);
+    await redis.hset(keys.ledger('drip'), `${ids[0]}|again|${e1.since}`, `sending|dead-worker/1|${stale}`);
+    await redis.hset(keys.ledger('drip'), `${ids[1]}|again|${e1.since}`, `pending|dead-worker/1|${stale}`);
 
     const found = await relance(keys, ['doctor']);
     expect(found.code).toBe(1);
@@ -183,8 +184,9 @@ describe('one owner for enrollment state', () => {
     expect(found.stdout).toContain(`blocked-missing: blocked queue: 1 blocked contact missing from it (never let in) (contact ${blocked[1]})`);
     expect(found.stdout).toContain(`blocked-stale: blocked queue: 1 entry of contacts not blocked, or there twice (contact ${ids[2]})`);
     expect(found.stdout).toContain(`unscheduled: 1 contact in progress that nothing will look at again (in no due bucket, no queued job, no open task) (contact ${ids[1]})`);
-    expect(found.stdout).toContain(`ledger-pending: send ledger: 1 send reserved more than 120 s ago with no outcome (outcome unknown) (contact ${ids[0]})`);
-    expect(found.stdout).toContain('7 differences');
+    expect(found.stdout).toContain(`ledger-pending: send ledger: 1 send started more than 120 s ago with no outcome (outcome unknown) (contact ${ids[0]})`);
+    expect(found.stdout).toContain(`ledger-pending: send ledger: 1 send reserved more than 120 s ago and never attempted (released for a retry) (contact ${ids[1]})`);
+    expect(found.stdout).toContain('8 differences');
 
     const fixed = await relance(keys, ['doctor', '--fix']);
     expect(fixed.code).toBe(0);
@@ -193,6 +195,7 @@ describe('one owner for enrollment state', () => {
     expect(again).toMatchObject({ code: 0 });
     expect(again.stdout).toContain('clean');
     expect(await redis.hget(keys.ledger('drip'), `${ids[0]}|again|${e1.since}`)).toMatch(/^unknown\|/);
+    expect(await redis.hget(keys.ledger('drip'), `${ids[1]}|again|${e1.since}`)).toBeNull();
     expect(Object.keys(await redis.hgetall(keys.unknownSends()))).toEqual([`drip|${ids[0]}|again|${e1.since}`]);
 
     // The repaired state runs: every contact gets Hello once; the blocked ones enter as places free.
