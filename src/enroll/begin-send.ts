@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../state/keys.js';
-import { runScript } from '../state/scripts.js';
+import { runScriptCoalesced } from '../state/scripts.js';
 
 /** Why a reserved send did not start: the contact or scenario changed after the reservation. */
 export type Withdrawal = 'suppressed' | 'paused' | 'archived' | 'moved' | 'lost';
@@ -24,7 +24,7 @@ export interface BeginSend {
  * still this batch's; then the attempt is marked started. Otherwise the reservation is released.
  */
 export async function beginSend(redis: Redis, keys: Keys, send: BeginSend): Promise<'go' | Withdrawal> {
-  return runScript<'go' | Withdrawal>(redis, 'begin-send',
+  return runScriptCoalesced<'go' | Withdrawal>(redis, 'begin-send',
     [keys.ledger(send.scenario), keys.suppressed(), keys.scenario(send.scenario), keys.enrollments(send.scenario), send.quotaKey],
     [send.ledgerField, send.owner, send.nowS, send.contactId, send.enrollment, send.email]);
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { countField, holdsPlace, isScheduled, minuteOf, packEnrollment, unpackEnrollment, type Enrollment } from '../state/enrollment.js';
+import { countField, holdsPlace, isScheduled, minuteOf, packEnrollment, unpackEnrollment, visitField, type Enrollment } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
 import { runScript } from '../state/scripts.js';
 import { flagArg, type EngagementFlag } from './wake.js';
@@ -59,6 +59,8 @@ export async function commitMoves(redis: Redis, keys: Keys, scenario: string, mo
       // Leaving the run frees a place under the cap: the first blocked contact enters.
       done: holdsPlace(old.status) && !holdsPlace(m.next.status),
       passed: m.passed,
+      // The visit the contact leaves: a reservation some other batch left there, never attempted, goes.
+      visit: m.next.step !== old.step || m.next.since !== old.since || !holdsPlace(m.next.status) ? visitField(m.id, old.step, old.since) : null,
       reason: m.reason?.slice(0, 500) ?? null,
       outcome: m.outcome ?? null,
     };

@@ -18,7 +18,7 @@ export async function setEnrollmentStatus(redis: Redis, keys: Keys, scenario: st
     if (!value) return undefined;
     const minute = minuteOf(Math.max(unpackEnrollment(value).due, nowS));
     const previous = await runScript<string | null>(redis, 'set-enrollment-status',
-      [keys.enrollments(scenario), keys.counts(scenario), keys.dueBucket(scenario, minute), keys.dueIndex(), keys.blocked(scenario), keys.engagement(scenario), keys.errors(scenario), keys.dueBucket(scenario, nowMinute)],
+      [keys.enrollments(scenario), keys.counts(scenario), keys.dueBucket(scenario, minute), keys.dueIndex(), keys.blocked(scenario), keys.engagement(scenario), keys.errors(scenario), keys.dueBucket(scenario, nowMinute), keys.ledger(scenario)],
       [id, action, nowS, value, keys.dueMember(scenario, minute), minute * 60, keys.dueMember(scenario, nowMinute), nowMinute * 60]);
     if (previous === null) return undefined;
     if (previous !== 'retry') return previous;

@@ -66,7 +66,8 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         thread,
         now: options.clock.now(),
       });
-      return gate.run(async () => {
+      const release = await gate.acquire();
+      try {
         const go = await attempt.begin();
         if (go !== 'go') throw new SendWithdrawn(go);
         let sent: SendResult;
@@ -75,13 +76,21 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         } catch (err) {
           const info = describeSendError(err);
           const failure = new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
-          await attempt.end(failure.kind === 'bounce' ? { kind: 'bounced', error: info.message } : failure.kind === 'rejected' ? { kind: 'rejected', error: info.message } : { kind: 'failed', error: info.message }).catch(() => undefined);
+          const ended = attempt.end(failure.kind === 'bounce' ? { kind: 'bounced', error: info.message } : failure.kind === 'rejected' ? { kind: 'rejected', error: info.message } : { kind: 'failed', error: info.message });
+          release();
+          await ended.catch(() => undefined);
           throw failure;
         }
-        // Recorded at once; should Redis not answer, the batch's commit records it again.
-        await attempt.end({ kind: 'done', messageId: sent.messageId }).catch(() => undefined);
+        // The outcome is recorded at once, and the place handed on in the same turn: the next
+        // send's check goes out in the same write, after this record (Redis runs them in order).
+        // Should Redis not answer, the batch's commit records it again.
+        const ended = attempt.end({ kind: 'done', messageId: sent.messageId });
+        release();
+        await ended.catch(() => undefined);
         return sent;
-      });
+      } finally {
+        release();
+      }
     },
   };
 }

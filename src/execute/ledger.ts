@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import { normalizeEmail } from '../contacts/normalize.js';
 import { quotaSlot } from '../policy/quota.js';
 import type { EmailStep, Scenario } from '../schema/scenario.gen.js';
+import { visitField } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
+import { coalesced } from '../state/coalesce.js';
 import { runScript } from '../state/scripts.js';
 import type { TimeZone } from '../time/zone.js';
 import type { EffectOutcome } from './advance.js';
@@ -26,9 +29,7 @@ const QUOTA_TTL_S = 8 * 86400;
  * A retried pass (a crash, a BullMQ retry) starts from the same position and finds the same key,
  * so it cannot send twice; a scenario that loops back to the email weeks later is a new visit.
  */
-export function ledgerField(contactId: string, step: string, since: number): string {
-  return `${contactId}|${step}|${since}`;
-}
+export const ledgerField = visitField;
 
 export interface SendRequest {
   contactId: string;
@@ -77,6 +78,7 @@ export async function reserveSends(redis: Redis, keys: Keys, scenario: string, o
     switch (word) {
       case 'ok': return reservations[i]!;
       case 'sent': return { kind: 'sent-before' };
+      case 'bounced': return { kind: 'bounced', error: 'an earlier attempt of this send bounced' };
       case 'pending': return { kind: 'unknown' };
       case 'busy': return { kind: 'busy' };
       case 'suppressed': return { kind: 'suppressed' };
@@ -89,13 +91,18 @@ export async function reserveSends(redis: Redis, keys: Keys, scenario: string, o
 
 /**
  * Records a send's outcome the moment its transaction ends, so a crash afterwards never turns a
- * known outcome into an unknown one: sent, refused for good, or released for a retry.
+ * known outcome into an unknown one: sent, refused for good, or released for a retry. A hard
+ * bounce suppresses the address in the same transaction, for every scenario at once.
  */
-export async function finishSend(redis: Redis, keys: Keys, scenario: string, field: string, outcome: EffectOutcome, nowS: number): Promise<void> {
+export async function finishSend(redis: Redis, keys: Keys, scenario: string, field: string, outcome: EffectOutcome, nowS: number, email: string): Promise<void> {
   const value = ledgerValue(outcome, nowS);
   if (value === undefined) return;
-  if (value === '') await redis.hdel(keys.ledger(scenario), field);
-  else await redis.hset(keys.ledger(scenario), field, value);
+  if (outcome.kind === 'bounced') {
+    const record = JSON.stringify({ reason: 'bounced', at: new Date(nowS * 1000).toISOString(), source: `smtp: ${outcome.error.slice(0, 200)}` });
+    await redis.multi().hset(keys.ledger(scenario), field, value).hsetnx(keys.suppressed(), normalizeEmail(email), record).exec();
+    return;
+  }
+  await coalesced(redis, () => (value === '' ? redis.hdel(keys.ledger(scenario), field) : redis.hset(keys.ledger(scenario), field, value)));
 }
 
 /** The ledger's value for a send's outcome (lua/reserve-sends.lua reads it back); '' clears it. */

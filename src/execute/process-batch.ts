@@ -168,7 +168,7 @@ async function sendEmails(deps: EngineDeps, scenario: string, owner: BatchOwner,
     const step = (results[i]!.effect as Extract<WalkResult['effect'], { kind: 'email' }>).step;
     const attempt: SendAttempt = {
       begin: () => beginSend(redis, keys, { scenario, contactId: c.state.id, email: c.state.email, enrollment: c.old, ledgerField: decision.field, quotaKey: decision.quotaKey, owner: owner.token, nowS }),
-      end: (outcome) => finishSend(redis, keys, scenario, decision.field, outcome, nowS),
+      end: (outcome) => finishSend(redis, keys, scenario, decision.field, outcome, nowS, c.state.email),
     };
     try {
       const threadOf = step.thread ? (c.version.graph.steps[step.thread]?.step as never) : undefined;

@@ -11,15 +11,17 @@ export class SendGate {
     this.free = Math.max(1, size);
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Waits for a place; the function returned gives it back (once, however often it is called). */
+  async acquire(): Promise<() => void> {
     if (this.free > 0) this.free--;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       const next = this.waiting.shift();
       if (next) next();
       else this.free++;
-    }
+    };
   }
 }

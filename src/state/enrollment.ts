@@ -42,3 +42,11 @@ export function holdsPlace(status: EnrollmentStatus): boolean {
 export function isScheduled(e: Pick<Enrollment, 'status' | 'due'>): boolean {
   return (e.status === 'waiting' || e.status === 'deferred' || e.status === 'running') && e.due > 0;
 }
+
+/**
+ * One visit of a step by a contact, `<contact>|<step>|<since>`: the send ledger's field. A retried
+ * pass starts from the same position and finds the same field; a loop back weeks later is a new one.
+ */
+export function visitField(contactId: string, step: string, since: number): string {
+  return `${contactId}|${step}|${since}`;
+}

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { coalesced } from './coalesce.js';
 
 // The .lua files ship in src/state/lua; from dist/state or src/state the path is the same.
 const LUA_DIR = new URL('../../src/state/lua/', import.meta.url);
@@ -13,6 +14,20 @@ type ScriptFn = (numKeys: number, ...args: Array<string | number>) => Promise<un
  * once per connection, so the script text crosses the wire only the first time.
  */
 export async function runScript<T = unknown>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
+  const fn = scriptOn(redis, name);
+  return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
+}
+
+/**
+ * The same script, written with the other commands of this tick in one go (see coalesce.ts):
+ * for the per-send calls of many sends at once, one socket write instead of one each.
+ */
+export function runScriptCoalesced<T = unknown>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
+  const fn = scriptOn(redis, name);
+  return coalesced<T>(redis, () => fn.call(redis, keys.length, ...keys, ...args) as Promise<T>);
+}
+
+function scriptOn(redis: Redis, name: string): ScriptFn {
   let names = defined.get(redis);
   if (!names) defined.set(redis, (names = new Set()));
   if (!names.has(name)) {
@@ -21,8 +36,7 @@ export async function runScript<T = unknown>(redis: Redis, name: string, keys: s
     redis.defineCommand(commandName(name), { lua });
     names.add(name);
   }
-  const fn = (redis as unknown as Record<string, ScriptFn>)[commandName(name)]!;
-  return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
+  return (redis as unknown as Record<string, ScriptFn>)[commandName(name)]!;
 }
 
 /**

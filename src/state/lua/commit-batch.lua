@@ -12,10 +12,11 @@
 -- KEYS[10…] due buckets used by this batch
 -- ARGV[1]   JSON array of operations (built by src/enroll/commit.ts):
 --   { id, old, new, from, to, bucket (KEYS index or 0), member, score, flags, fields, ledger,
---     value, done, passed, reason, outcome }
+--     value, done, passed, reason, outcome, visit }
 --   `from`/`to` are "version|step|status" count fields; `done` frees an active place; `flags`
 --   are engagement flags to add ('r:<step>'); `passed` lists the steps the contact went through
---   (the live view's "went through" counts).
+--   (the live view's "went through" counts); `visit` is the ledger field of the visit the contact
+--   leaves, whose reservation, if still `pending` (never attempted: a batch that died), is released.
 -- ARGV[2]   now, epoch seconds
 -- ARGV[3]   KEYS[9]'s due-index member
 -- ARGV[4]   KEYS[9]'s minute * 60
@@ -36,6 +37,10 @@ for _, op in ipairs(ops) do
     if op.from ~= op.to then
       redis.call('HINCRBY', KEYS[2], op.from, -1)
       redis.call('HINCRBY', KEYS[2], op.to, 1)
+    end
+    if op.visit ~= cjson.null and op.visit then
+      local held = redis.call('HGET', KEYS[4], op.visit)
+      if held and string.sub(held, 1, 8) == 'pending|' then redis.call('HDEL', KEYS[4], op.visit) end
     end
     if op.done then
       redis.call('HINCRBY', KEYS[2], '_active', -1)

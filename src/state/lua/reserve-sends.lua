@@ -14,7 +14,7 @@
 -- ARGV[4]   seconds without a heartbeat after which a worker is dead
 -- ARGV[5]   the batches this worker is running now, comma-separated (this one included)
 -- ARGV[6…]  per send, 4 values: ledger field, email, quota key index (into KEYS, from 4), quota limit
--- Returns one word per send: ok | sent | failed | busy | pending | suppressed | quota
+-- Returns one word per send: ok | sent | bounced | failed | busy | pending | suppressed | quota
 --   busy: a batch still running holds it; pending: a batch that is gone (its worker died, or it
 --   failed) may have started the transaction: outcome unknown, never sent again. A reservation
 --   such a batch never attempted is taken over ('ok', its quota already counted).
@@ -45,6 +45,9 @@ for i = 6, #ARGV, 4 do
     local owner = string.match(previous, '^%a+|([^|]*)|') or ''
     if state == 'sent' then
       out[#out + 1] = 'sent'
+    elseif string.sub(previous, 1, 14) == 'failed|bounced' then
+      -- Bounced before its batch could commit: a bounce still, never a rejection.
+      out[#out + 1] = 'bounced'
     elseif state == 'failed' then
       out[#out + 1] = 'failed'
     elseif (state == 'pending' or state == 'sending') and alive(owner) then

@@ -7,6 +7,8 @@
 -- KEYS[6]  engagement:<scenario>
 -- KEYS[7]  errors:<scenario>
 -- KEYS[8]  due:<scenario>:<minute of now>   where a contact let in by a removal is queued
+-- KEYS[9]  ledger:<scenario>   a reservation of the current visit never attempted is released on
+--                              pause and removal (a live batch then finds it gone: no send)
 -- ARGV[1]  contact id
 -- ARGV[2]  "pause", "resume" or "remove"
 -- ARGV[3]  now, in epoch seconds
@@ -21,6 +23,11 @@ local value = redis.call('HGET', KEYS[1], ARGV[1])
 if not value then return false end
 if value ~= ARGV[4] then return 'retry' end
 local version, step, status, since, due, attempts = unpack_enrollment(value)
+if ARGV[2] == 'pause' or ARGV[2] == 'remove' then
+  local visit = ARGV[1] .. '|' .. step .. '|' .. since
+  local held = redis.call('HGET', KEYS[9], visit)
+  if held and string.sub(held, 1, 8) == 'pending|' then redis.call('HDEL', KEYS[9], visit) end
+end
 if ARGV[2] == 'pause' and IN_PROGRESS[status] and status ~= 'paused' and status ~= 'blocked' then
   -- Its queued entry is dropped by the worker (a paused contact is not runnable).
   count(KEYS[2], version, step, status, -1)
