@@ -40,6 +40,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyScenarios, ensureBuilt, root } from './lib/common.mjs';
+import { spawnSink } from './lib/sink.mjs';
 
 const { values: args } = parseArgs({
   allowPositionals: true, // `npm run bench -- soak …` passes the name along
@@ -190,22 +191,10 @@ async function startSink() {
     ...CHAOS.random.flatMap((r) => ['--random', `${r.stage}=${r.code}:${r.rate}`]),
     ...CHAOS.drop.flatMap((d) => ['--drop', `${d.stage}=${d.rate}`]),
   ];
-  const child = track(spawn(process.execPath, [join(root, 'test/helpers/smtp-sink.mjs'), '--port', '0', '--http-port', '0', '--watch-parent',
-    '--detail', '--latency', String(LATENCY_MS), '--seed', String(SEED), ...chaosArgs], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const { child: spawned, ready } = await spawnSink(['--detail', '--latency', String(LATENCY_MS), '--seed', String(SEED), ...chaosArgs], 'pipe');
+  const child = track(spawned);
   // Its complaints (a killed worker's connections reset) go to a log of their own.
   child.stderr.on('data', (chunk) => appendFileSync(join(logDir, 'sink.log'), chunk));
-  const ready = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the SMTP sink did not start in 10 s')), 10_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`the SMTP sink exited (${code}) before listening`)));
-  });
   const base = `http://127.0.0.1:${ready.httpPort}`;
   const get = async (path) => (await fetch(`${base}${path}`)).json();
   sink = {

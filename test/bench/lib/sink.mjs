@@ -4,8 +4,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { processCpuSeconds, root } from './common.mjs';
 
-export async function startSink(args = ['--count-only']) {
-  const child = spawn(process.execPath, [join(root, 'test/helpers/smtp-sink.mjs'), '--port', '0', '--http-port', '0', '--watch-parent', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * Spawns the sink with `args` and waits for its first stdout line, `{ port, httpPort, pid }`.
+ * `stderr` is where its complaints go ('inherit', or 'pipe' to log them elsewhere).
+ */
+export async function spawnSink(args, stderr = 'inherit') {
+  const child = spawn(process.execPath, [join(root, 'test/helpers/smtp-sink.mjs'), '--port', '0', '--http-port', '0', '--watch-parent', ...args], { stdio: ['pipe', 'pipe', stderr] });
   const ready = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('the SMTP sink did not start in 10 s')), 10_000);
@@ -18,6 +22,11 @@ export async function startSink(args = ['--count-only']) {
     });
     child.once('exit', (code) => reject(new Error(`the SMTP sink exited (${code}) before listening`)));
   });
+  return { child, ready };
+}
+
+export async function startSink(args = ['--count-only']) {
+  const { child, ready } = await spawnSink(args);
   const base = `http://127.0.0.1:${ready.httpPort}`;
   return {
     port: ready.port,
