@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { runSendSteps } from '../enroll/send-steps.js';
 import { chooseVariant, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
 import type { Secret } from '../delivery/tokens.js';
 import type { Scenario } from '../schema/scenario.gen.js';
@@ -7,7 +8,7 @@ import type { Clock } from '../time/clock.js';
 import { describeSendError } from '../transports/send-error.js';
 import type { SendResult, Transport } from '../transports/types.js';
 import { SendFailure, SendWithdrawn, type Deliverer } from './effects.js';
-import { SendGate } from './send-gate.js';
+import { SendLauncher } from './send-launcher.js';
 import { renderInline } from './render-inline.js';
 
 export interface DelivererOptions {
@@ -27,7 +28,7 @@ export interface DelivererOptions {
  */
 export function templateDeliverer(options: DelivererOptions): Deliverer {
   const cache = new Map<string, { at: number; files: Record<string, string> }>();
-  const gate = new SendGate(options.transport.concurrency);
+  const launcher = new SendLauncher((steps) => runSendSteps(options.redis, options.keys, steps), options.transport.concurrency);
   const ttl = options.templateTtlMs ?? 5000;
   const templates = async (scenario: string): Promise<Record<string, string>> => {
     const hit = cache.get(scenario);
@@ -66,31 +67,20 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         thread,
         now: options.clock.now(),
       });
-      const release = await gate.acquire();
+      const go = await launcher.begin(attempt.begin);
+      if (go !== 'go') throw new SendWithdrawn(go);
+      let sent: SendResult;
       try {
-        const go = await attempt.begin();
-        if (go !== 'go') throw new SendWithdrawn(go);
-        let sent: SendResult;
-        try {
-          sent = await options.transport.send(mail);
-        } catch (err) {
-          const info = describeSendError(err);
-          const failure = new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
-          const ended = attempt.end(failure.kind === 'bounce' ? { kind: 'bounced', error: info.message } : failure.kind === 'rejected' ? { kind: 'rejected', error: info.message } : { kind: 'failed', error: info.message });
-          release();
-          await ended.catch(() => undefined);
-          throw failure;
-        }
-        // The outcome is recorded at once, and the place handed on in the same turn: the next
-        // send's check goes out in the same write, after this record (Redis runs them in order).
-        // Should Redis not answer, the batch's commit records it again.
-        const ended = attempt.end({ kind: 'done', messageId: sent.messageId });
-        release();
-        await ended.catch(() => undefined);
-        return sent;
-      } finally {
-        release();
+        sent = await options.transport.send(mail);
+      } catch (err) {
+        const info = describeSendError(err);
+        const failure = new SendFailure(info.class === 'temporary' ? 'temporary' : info.hardBounce ? 'bounce' : 'rejected', info.message);
+        await launcher.finish(attempt.finish(failure.kind === 'bounce' ? { kind: 'bounced', error: info.message } : failure.kind === 'rejected' ? { kind: 'rejected', error: info.message } : { kind: 'failed', error: info.message })).catch(() => undefined);
+        throw failure;
       }
+      // Should Redis not take the record, the batch's commit writes it again.
+      await launcher.finish(attempt.finish({ kind: 'done', messageId: sent.messageId })).catch(() => undefined);
+      return sent;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { EmailStep, Scenario, WebhookStep } from '../schema/scenario.gen.js';
 import type { ContactState } from '../conditions/contact-state.js';
-import type { Withdrawal } from '../enroll/begin-send.js';
+import type { BeginSend, FinishSend, Withdrawal } from '../enroll/send-steps.js';
 import type { EffectOutcome } from './advance.js';
 
 /** Renders and sends one email; throws a SendFailure when it does not go out. */
@@ -22,12 +22,12 @@ export interface DeliverInput {
 }
 
 /**
- * Around one SMTP transaction: `begin` right before it starts (may it still go out? then it is
- * marked started), `end` right after, with its outcome. The deliverer calls both.
+ * Around one SMTP transaction: `begin` is its last-moment check (may it still go out? then it is
+ * marked started), `finish` the ledger record of its outcome. The deliverer runs both.
  */
 export interface SendAttempt {
-  begin(): Promise<'go' | Withdrawal>;
-  end(outcome: EffectOutcome): Promise<void>;
+  begin: BeginSend;
+  finish(outcome: EffectOutcome): FinishSend | undefined;
 }
 
 /** temporary: retried with backoff; bounce: the address is refused for good; rejected: this message is. */

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { normalizeEmail } from '../contacts/normalize.js';
+import type { FinishSend } from '../enroll/send-steps.js';
 import { quotaSlot } from '../policy/quota.js';
 import type { EmailStep, Scenario } from '../schema/scenario.gen.js';
 import { visitField } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
-import { coalesced } from '../state/coalesce.js';
 import { runScript } from '../state/scripts.js';
 import type { TimeZone } from '../time/zone.js';
 import type { EffectOutcome } from './advance.js';
@@ -90,19 +90,17 @@ export async function reserveSends(redis: Redis, keys: Keys, scenario: string, o
 }
 
 /**
- * Records a send's outcome the moment its transaction ends, so a crash afterwards never turns a
- * known outcome into an unknown one: sent, refused for good, or released for a retry. A hard
- * bounce suppresses the address in the same transaction, for every scenario at once.
+ * The ledger record of a send's outcome, written the moment its transaction ends so that a crash
+ * afterwards never turns a known outcome into an unknown one: sent, refused for good, or released
+ * for a retry. A hard bounce suppresses the address in the same script, for every scenario.
  */
-export async function finishSend(redis: Redis, keys: Keys, scenario: string, field: string, outcome: EffectOutcome, nowS: number, email: string): Promise<void> {
+export function outcomeRecord(scenario: string, field: string, outcome: EffectOutcome, nowS: number, email: string): FinishSend | undefined {
   const value = ledgerValue(outcome, nowS);
-  if (value === undefined) return;
-  if (outcome.kind === 'bounced') {
-    const record = JSON.stringify({ reason: 'bounced', at: new Date(nowS * 1000).toISOString(), source: `smtp: ${outcome.error.slice(0, 200)}` });
-    await redis.multi().hset(keys.ledger(scenario), field, value).hsetnx(keys.suppressed(), normalizeEmail(email), record).exec();
-    return;
-  }
-  await coalesced(redis, () => (value === '' ? redis.hdel(keys.ledger(scenario), field) : redis.hset(keys.ledger(scenario), field, value)));
+  if (value === undefined) return undefined;
+  const suppress = outcome.kind === 'bounced'
+    ? { email: normalizeEmail(email), record: JSON.stringify({ reason: 'bounced', at: new Date(nowS * 1000).toISOString(), source: `smtp: ${outcome.error.slice(0, 200)}` }) }
+    : undefined;
+  return { scenario, ledgerField: field, value, suppress };
 }
 
 /** The ledger's value for a send's outcome (lua/reserve-sends.lua reads it back); '' clears it. */

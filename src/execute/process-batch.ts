@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { scheduleOf } from '../compile/schedule.js';
 import { suppress, suppressedMany } from '../contacts/suppression.js';
 import type { Move } from '../enroll/commit.js';
-import { beginSend } from '../enroll/begin-send.js';
 import { commitMoves } from '../enroll/commit.js';
 import { requeue } from '../enroll/due.js';
 import { readEngagement, readPacked } from '../enroll/read.js';
@@ -17,7 +16,7 @@ import { SendWindow } from '../time/window.js';
 import { settle, type EffectOutcome } from './advance.js';
 import { parseEngagement, type ContactState } from '../conditions/contact-state.js';
 import { SendFailure, SendWithdrawn, type Deliverer, type SendAttempt, type WebhookCaller } from './effects.js';
-import { asBatch, finishSend, ledgerField, ledgerValue, reserveSends, type BatchOwner } from './ledger.js';
+import { asBatch, outcomeRecord, ledgerField, ledgerValue, reserveSends, type BatchOwner } from './ledger.js';
 import { renderInline } from './render-inline.js';
 import { walk, type WalkResult } from './walk.js';
 
@@ -150,7 +149,7 @@ async function readDue(deps: EngineDeps, job: BatchJob, nowS: number, stats: Bat
 
 /**
  * Reserves the batch's emails (ledger, suppression, quota) atomically, then sends the reserved
- * ones, each through its last-moment check (beginSend) and with its outcome recorded at once.
+ * ones, each through its last-moment check (the deliverer's SendLauncher) and with its outcome recorded at once.
  */
 async function sendEmails(deps: EngineDeps, scenario: string, owner: BatchOwner, contacts: Due[], results: WalkResult[], nowMs: number, outcomes: Map<number, EffectOutcome>): Promise<void> {
   const { redis, keys } = deps;
@@ -167,8 +166,8 @@ async function sendEmails(deps: EngineDeps, scenario: string, owner: BatchOwner,
     const c = contacts[i]!;
     const step = (results[i]!.effect as Extract<WalkResult['effect'], { kind: 'email' }>).step;
     const attempt: SendAttempt = {
-      begin: () => beginSend(redis, keys, { scenario, contactId: c.state.id, email: c.state.email, enrollment: c.old, ledgerField: decision.field, quotaKey: decision.quotaKey, owner: owner.token, nowS }),
-      end: (outcome) => finishSend(redis, keys, scenario, decision.field, outcome, nowS, c.state.email),
+      begin: { scenario, contactId: c.state.id, email: c.state.email, enrollment: c.old, ledgerField: decision.field, quotaKey: decision.quotaKey, owner: owner.token, nowS },
+      finish: (outcome) => outcomeRecord(scenario, decision.field, outcome, nowS, c.state.email),
     };
     try {
       const threadOf = step.thread ? (c.version.graph.steps[step.thread]?.step as never) : undefined;

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { coalesced } from './coalesce.js';
 
 // The .lua files ship in src/state/lua; from dist/state or src/state the path is the same.
 const LUA_DIR = new URL('../../src/state/lua/', import.meta.url);
@@ -16,15 +15,6 @@ type ScriptFn = (numKeys: number, ...args: Array<string | number>) => Promise<un
 export async function runScript<T = unknown>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
   const fn = scriptOn(redis, name);
   return (await fn.call(redis, keys.length, ...keys, ...args)) as T;
-}
-
-/**
- * The same script, written with the other commands of this tick in one go (see coalesce.ts):
- * for the per-send calls of many sends at once, one socket write instead of one each.
- */
-export function runScriptCoalesced<T = unknown>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
-  const fn = scriptOn(redis, name);
-  return coalesced<T>(redis, () => fn.call(redis, keys.length, ...keys, ...args) as Promise<T>);
 }
 
 function scriptOn(redis: Redis, name: string): ScriptFn {

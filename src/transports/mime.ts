@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
-import qp from 'nodemailer/lib/qp/index.js';
 import type { RenderedEmail } from '../delivery/render.js';
+import { encodeQuotedPrintable } from './quoted-printable.js';
 
 /** A message ready for the wire, and who it goes from and to (SMTP MAIL FROM / RCPT TO). */
 export interface BuiltMessage {
@@ -21,8 +21,9 @@ let boundaries = 0;
  * both UTF-8 and quoted-printable, CRLF line ends.
  *
  * relance builds it rather than nodemailer's MIME tree, which streams every part through several
- * transforms and took a quarter of a worker's time; the encoders are still nodemailer's own
- * (RFC 2047 words, header folding, quoted-printable), applied as nodemailer applies them. Every
+ * transforms and took a quarter of a worker's time; the header encoders are still nodemailer's
+ * own (RFC 2047 words, header folding), applied as nodemailer applies them; bodies go through
+ * quoted-printable.ts, checked against a real MIME parser. Every
  * header value loses its line breaks first: contact data can never add a header.
  */
 export function buildMessage(mail: RenderedEmail, date = new Date()): BuiltMessage {
@@ -56,7 +57,7 @@ export function buildMessage(mail: RenderedEmail, date = new Date()): BuiltMessa
 }
 
 function part(type: string, content: string): string[] {
-  const body = qp.wrap(qp.encode(content.replace(/\r?\n|\r/g, '\r\n')), 76);
+  const body = encodeQuotedPrintable(content);
   return [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: quoted-printable', '', body];
 }
 
@@ -84,8 +85,19 @@ function normalizeAddress(address: string): string {
   const value = address.replace(/[\x00-\x1F<>]+/g, ' ').trim();
   const at = value.lastIndexOf('@');
   if (at < 0) return value;
-  const domain = value.slice(at + 1).toLowerCase();
-  return `${value.slice(0, at)}@${domainToASCII(domain) || domain}`;
+  return `${value.slice(0, at)}@${asciiDomain(value.slice(at + 1).toLowerCase())}`;
+}
+
+// Recipients share a few domains: each is converted once (a bounded cache, emptied when full).
+const asciiDomains = new Map<string, string>();
+
+function asciiDomain(domain: string): string {
+  let ascii = asciiDomains.get(domain);
+  if (ascii === undefined) {
+    if (asciiDomains.size >= 10_000) asciiDomains.clear();
+    asciiDomains.set(domain, (ascii = domainToASCII(domain) || domain));
+  }
+  return ascii;
 }
 
 /** `Name <address>`, the name quoted or encoded as nodemailer does. */

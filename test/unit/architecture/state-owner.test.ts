@@ -15,7 +15,7 @@ const OWNED_KEYS = ['enrollments', 'counts', 'blocked', 'dueBucket', 'dueBuckets
  */
 export function trespasses(files: ReadonlyMap<string, string>, writingScripts: ReadonlySet<string>, owner: (file: string) => boolean): string[] {
   const key = new RegExp(`\\bkeys\\.(${OWNED_KEYS.join('|')})\\(`);
-  const script = /runScript(?:Coalesced)?(?:<[^>]*>)?\(\s*[\w.]+\s*,\s*'([\w-]+)'/g;
+  const script = /runScript(?:<[^>]*>)?\(\s*[\w.]+\s*,\s*'([\w-]+)'/g;
   const out: string[] = [];
   for (const [file, source] of files) {
     if (owner(file)) continue;
@@ -48,7 +48,7 @@ describe('one owner for the enrollment state', () => {
     const files = new Map([
       ['execute/bad.ts', "await redis.hincrby(keys.counts(name), '_active', -1);\nawait runScript<number>(redis, 'wake', [k], []);"],
       ['execute/fine.ts', "await runScript(redis, 'reserve-sends', [k], []);\nkeys.ledger(name);"],
-      ['execute/also-bad.ts', "await runScriptCoalesced<string>(redis, 'wake', [k], []);"],
+      ['execute/also-bad.ts', "await runScript<string>(redis, 'wake', [k], []);"],
       ['enroll/owner.ts', 'keys.enrollments(name);'],
     ]);
     expect(trespasses(files, new Set(['wake']), (f) => f.startsWith('enroll/'))).toEqual(['execute/bad.ts:1: keys.counts(', 'execute/bad.ts:2: runs wake.lua', 'execute/also-bad.ts:1: runs wake.lua']);
