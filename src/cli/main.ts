@@ -117,6 +117,7 @@ export function buildProgram(): Command {
     .option('--pull', 'git pull --ff-only before each pass')
     .option('--prune', 'archive running scenarios whose file was deleted')
     .option('--no-worker', 'reconcile only: leave sending to `relance worker` processes')
+    .option('--no-serve', 'no HTTP server in this process (else it listens on RELANCE_PORT, as `relance serve`)')
     .option('--concurrency <n>', 'batches processed at once by this process', '4')
     .action(async (paths: string[], options) => (await import('./commands/run.js')).run(paths, options));
 
@@ -133,6 +134,13 @@ export function buildProgram(): Command {
     .option('--concurrency <n>', 'batches processed at once', '4')
     .option('--no-sweep', 'never take the sweeper role (workers only)')
     .action(async (options) => (await import('./commands/worker.js')).worker(options));
+
+  program
+    .command('serve')
+    .description('the HTTP server: tracking, unsubscribe, forms, API, /healthz, /readyz, /metrics')
+    .option('--port <n>', 'port (default RELANCE_PORT or PORT, else 8080; 0 picks a free one)')
+    .option('--host <address>', 'address to listen on (default RELANCE_HOST, else 0.0.0.0)')
+    .action(async (options) => (await import('./commands/serve.js')).serve(options));
 
   program
     .command('health')

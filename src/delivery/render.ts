@@ -30,8 +30,10 @@ export interface RenderedEmail {
   text: string;
   /** Extra headers: List-Unsubscribe and List-Unsubscribe-Post (RFC 8058 one-click). */
   headers: Record<string, string>;
-  /** `<…@messageIdDomain>`, deterministic per scenario, step, contact (and enrollment). */
+  /** `<…@messageIdDomain>`, one per send: scenario, step, contact and visit; the same on a retry. */
   messageId: string;
+  /** Tracked links (link id → URL): stored before the send, resolved by the click route. */
+  links?: Map<string, string>;
   inReplyTo?: string;
   references?: string[];
   /** Language the email was rendered in. */
@@ -85,8 +87,11 @@ export interface RenderInput {
    * email went to this contact; its id is `messageIdFor` of that step, its subject as rendered).
    */
   thread?: { messageId: string; subject: string; references?: string[] };
-  /** Distinguishes two enrollments of the same contact in the same scenario (message id seed). */
-  enrollmentId?: string;
+  /**
+   * Which visit of the step this send is (the enrollment's `since`): a contact who comes back to
+   * the step, or re-enters, gets a new Message-ID; a retry of the same send keeps it.
+   */
+  visit?: number;
   /** Address of the mailto: List-Unsubscribe (default `unsubscribe@<messageIdDomain>`). */
   unsubscribeMailto?: string;
   now?: Date;
@@ -105,6 +110,9 @@ export class RenderError extends RelanceError {
 }
 
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
+
+/** The link id of the hidden link every tracked email carries: only a scanner follows it. */
+export const HONEYPOT_LINK = 'hp';
 
 /** `pt_br`, `PT-br` → `pt-BR`. */
 function normalizeLanguage(language: unknown): string | undefined {
@@ -143,10 +151,13 @@ export function variantTemplatePaths(step: Pick<EmailStep, 'template' | 'languag
   return variant.template ? templatePaths(variant.template) : templatePaths(step.template, language);
 }
 
-/** Deterministic Message-ID: the same email to the same contact keeps its id across retries. */
-export function messageIdFor(options: { secret: Secret; domain: string; scenario: string; step: string; contactId: string; enrollmentId?: string }): string {
+/**
+ * Deterministic Message-ID, unique per send: scenario, step, contact and visit of the step. A
+ * retry of the same send keeps it; a second visit (a loop, a re-entry) gets its own.
+ */
+export function messageIdFor(options: { secret: Secret; domain: string; scenario: string; step: string; contactId: string; visit?: number }): string {
   const id = createHmac('sha256', options.secret)
-    .update(`relance.message-id\0${options.scenario}\0${options.step}\0${options.contactId}\0${options.enrollmentId ?? ''}`)
+    .update(`relance.message-id\0${options.scenario}\0${options.step}\0${options.contactId}\0${options.visit ?? ''}`)
     .digest('hex')
     .slice(0, 32);
   return `<${id}@${options.domain}>`;
@@ -201,7 +212,7 @@ export function renderEmail(input: RenderInput): RenderedEmail {
   if (!sender?.email) throw new RenderError(`no sender for step "${step.id}" of scenario "${scenario.name}"`, 'from');
   const replyTo = step.replyTo ?? sender.replyTo;
 
-  const base = { scenario: scenario.name, contactId: contact.id, step: step.id };
+  const base = { scenario: scenario.name, contactId: contact.id, step: step.id, ...(input.visit !== undefined ? { visit: input.visit } : {}) };
   const token = (kind: TokenKind, link?: string) => signToken(link === undefined ? { ...base, kind } : { ...base, kind, link }, input.secret);
   const unsubscribeUrl = `${publicUrl}/u/${token('unsubscribe')}`;
 
@@ -259,28 +270,36 @@ export function renderEmail(input: RenderInput): RenderedEmail {
   // Tracking (on unless turned off): links rewritten through /c/, the unsubscribe link and our own pages left alone.
   const tracking = scenario.tracking ?? {};
   let html = body;
+  const links = new Map<string, string>();
+  let honeypot = '';
   if (tracking.clicks !== false) {
     const own = `${publicUrl}/`;
+    // A link becomes /c/TOKEN; the token names the link by id and the URL stays on the server, so
+    // the redirect never goes where a request says (no open redirect).
     html = rewriteLinks(html, (url) => {
       if (!/^https?:\/\//i.test(url)) return null; // mailto:, tel:, anchors, template mistakes
       if (url.startsWith(own) && /^\/(?:u|v|o|c)\//.test(url.slice(publicUrl.length))) return null;
-      return `${publicUrl}/c/${token('click', linkDigest(url))}?u=${encodeURIComponent(url)}`;
+      const id = linkDigest(url);
+      links.set(id, url);
+      return `${publicUrl}/c/${token('click', id)}`;
     });
+    // Invisible to people, followed by link scanners: a click on it marks the send's clicks as a bot's.
+    honeypot = `<a href="${escapeAttribute(`${publicUrl}/c/${token('click', HONEYPOT_LINK)}`)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
   }
   const pixel = tracking.opens !== false ? `<img src="${escapeAttribute(`${publicUrl}/o/${token('open')}.gif`)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;overflow:hidden">` : '';
   const hidden = preheader ? `<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all">${preheader}</div>` : '';
 
   if (isDocument(html)) {
-    html = insertBeforeBodyEnd(insertAfterBodyStart(html, hidden), footer.html + pixel);
+    html = insertBeforeBodyEnd(insertAfterBodyStart(html, hidden), footer.html + pixel + honeypot);
   } else {
     html =
       `<!DOCTYPE html>\n<html lang="${escapeAttribute(language)}">\n<head>\n<meta charset="utf-8">\n` +
       `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(subject)}</title>\n</head>\n<body>\n` +
-      `${hidden}${html}\n${footer.html}${pixel}\n</body>\n</html>\n`;
+      `${hidden}${html}\n${footer.html}${pixel}${honeypot}\n</body>\n</html>\n`;
   }
   const text = `${textBody}\n\n-- \n${footer.text}\n`;
 
-  const messageId = messageIdFor({ secret: input.secret, domain: input.messageIdDomain, scenario: scenario.name, step: step.id, contactId: contact.id, ...(input.enrollmentId ? { enrollmentId: input.enrollmentId } : {}) });
+  const messageId = messageIdFor({ secret: input.secret, domain: input.messageIdDomain, scenario: scenario.name, step: step.id, contactId: contact.id, ...(input.visit !== undefined ? { visit: input.visit } : {}) });
   const mailto = input.unsubscribeMailto ?? `unsubscribe@${input.messageIdDomain}`;
   const toName = contactName(fields);
   const fromName = sender.name ? oneLine(sender.name, 200) : undefined;
@@ -296,6 +315,7 @@ export function renderEmail(input: RenderInput): RenderedEmail {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
     messageId,
+    links,
     language,
   };
   if (replyTo) email.replyTo = replyTo;

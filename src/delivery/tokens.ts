@@ -5,7 +5,7 @@ import { RelanceError } from '../errors.js';
 
 /**
  * Signed tokens carried by the links of an email: the unsubscribe link and List-Unsubscribe
- * header (`/u/TOKEN`), the open pixel (`/o/TOKEN.gif`), tracked links (`/c/TOKEN?u=…`) and
+ * header (`/u/TOKEN`), the open pixel (`/o/TOKEN.gif`), tracked links (`/c/TOKEN`) and
  * "view in browser" (`/v/TOKEN`). The HTTP server that answers them verifies them with
  * `verifyToken`; nobody can unsubscribe someone else or forge a click without the secret.
  *
@@ -25,7 +25,9 @@ export interface TokenPayload {
   kind: TokenKind;
   /** Expiry, in seconds since the epoch. Unsubscribe tokens have none: they must keep working. */
   exp?: number;
-  /** Click tokens: digest of the destination URL (see `linkDigest`), so `?u=` cannot be swapped for another site. */
+  /** Which visit of the step the email was (the enrollment's `since`): one send among the contact's. */
+  visit?: number;
+  /** Click tokens: the link's id (`linkDigest` of its URL), resolved by the server from what the send stored. */
   link?: string;
 }
 
@@ -45,7 +47,7 @@ const DOMAIN = 'relance.v1.';
 const MAX_TOKEN = 1024;
 const MAX_FIELD = 256;
 const B64URL = /^[A-Za-z0-9_-]+$/;
-const ALLOWED_KEYS = new Set(['s', 'c', 't', 'k', 'e', 'l']);
+const ALLOWED_KEYS = new Set(['s', 'c', 't', 'k', 'e', 'i', 'l']);
 export const MIN_SECRET_BYTES = 16;
 
 // Every email signs several links: the secret's key object is made once, not per signature.
@@ -87,6 +89,10 @@ export function signToken(payload: TokenPayload, secret: Secret): string {
     if (!Number.isSafeInteger(payload.exp) || payload.exp <= 0) throw new TypeError('token exp must be a positive integer (seconds since the epoch)');
     wire.e = payload.exp;
   }
+  if (payload.visit !== undefined) {
+    if (!Number.isSafeInteger(payload.visit) || payload.visit < 0) throw new TypeError('token visit must be a non-negative integer');
+    wire.i = payload.visit;
+  }
   if (payload.link !== undefined) wire.l = field(payload.link, 'link');
   const body = Buffer.from(JSON.stringify(wire)).toString('base64url');
   return `${body}.${mac(secret, body)}`;
@@ -108,11 +114,13 @@ function readPayload(raw: unknown): TokenPayload | null {
   const t = get('t');
   const k = get('k');
   const e = get('e');
+  const v = get('i');
   const l = get('l');
   if (!isString(s) || !isString(c) || !isString(t) || typeof k !== 'string') return null;
   const kind = CODE_KIND.get(k);
   if (!kind) return null;
   if (e !== undefined && (typeof e !== 'number' || !Number.isSafeInteger(e) || e <= 0)) return null;
+  if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) return null;
   if (l !== undefined && !isString(l)) return null;
   const payload: TokenPayload = Object.create(null) as TokenPayload;
   payload.scenario = s;
@@ -120,6 +128,7 @@ function readPayload(raw: unknown): TokenPayload | null {
   payload.step = t;
   payload.kind = kind;
   if (e !== undefined) payload.exp = e;
+  if (v !== undefined) payload.visit = v;
   if (l !== undefined) payload.link = l;
   return payload;
 }
@@ -129,7 +138,7 @@ export interface VerifyOptions {
   kind?: TokenKind | readonly TokenKind[];
   /** Current time, for `exp` (default: now). */
   now?: Date | number;
-  /** Click tokens: the `u=` destination, checked against the digest signed into the token. */
+  /** A destination to check against the link id signed into the token (tests, old `?u=` links). */
   url?: string;
 }
 
@@ -165,9 +174,8 @@ export function verifyToken(token: unknown, secret: Secret, options: VerifyOptio
     const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
     if (now >= payload.exp * 1000) return { ok: false, reason: 'expired' };
   }
-  if (payload.kind === 'click' || options.url !== undefined) {
-    if (options.url === undefined || payload.link === undefined || linkDigest(options.url) !== payload.link) return { ok: false, reason: 'link' };
-  }
+  if (payload.kind === 'click' && payload.link === undefined) return { ok: false, reason: 'link' };
+  if (options.url !== undefined && (payload.link === undefined || linkDigest(options.url) !== payload.link)) return { ok: false, reason: 'link' };
   return { ok: true, payload };
 }
 

@@ -16,6 +16,8 @@ export interface BeginSend {
   /** The reservation's owner, `<worker id>/<batch>`. */
   owner: string;
   nowS: number;
+  /** Tracked links of the email (link id → URL), stored before it can go out: the click route reads them. */
+  links?: ReadonlyMap<string, string>;
 }
 
 export interface FinishSend {
@@ -25,6 +27,8 @@ export interface FinishSend {
   value: string;
   /** A hard bounce: the normalized address and its suppression record, written with the outcome. */
   suppress?: { email: string; record: string };
+  /** A send a later step replies to (`thread:`): its Message-ID, kept for that step. */
+  thread?: { contactId: string; step: string; messageId: string };
 }
 
 /** One per-send record: a check before a transaction, or a transaction's outcome. */
@@ -49,10 +53,12 @@ export async function runSendSteps(redis: Redis, keys: Keys, steps: SendStep[]):
   const args: Array<string | number> = [];
   for (const step of steps) {
     if (step.kind === 'begin') {
+      for (const [id, url] of step.links ?? []) args.push('n', at(keys.links(step.scenario)), id, url);
       args.push('b', at(keys.ledger(step.scenario)), at(keys.scenario(step.scenario)), at(keys.enrollments(step.scenario)), at(step.quotaKey),
         step.ledgerField, step.owner, step.nowS, step.contactId, step.enrollment, step.email);
     } else {
       args.push('f', at(keys.ledger(step.scenario)), step.ledgerField, step.value, step.suppress?.email ?? '', step.suppress?.record ?? '');
+      if (step.thread) args.push('t', at(keys.threads(step.scenario)), `${step.thread.contactId}|${step.thread.step}`, step.thread.messageId);
     }
   }
   const answers = await runScript<SendStepAnswer[]>(redis, 'send-steps', names, args);

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import { RelanceError } from '../errors.js';
 import { suppress } from '../contacts/suppression.js';
+import { engage, logGlobal, type EventSource, type EventType } from '../enroll/engage.js';
 import { wake, type EngagementFlag } from '../enroll/wake.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
 import { enrollOnTrigger } from './triggers.js';
 
-export type EventType = 'delivered' | 'opened' | 'clicked' | 'replied' | 'bounced' | 'unsubscribed' | 'form-submitted' | 'converted';
+export { EVENT_SOURCES, EVENT_TYPES, type EventSource, type EventType } from '../enroll/engage.js';
 
 export interface ContactEvent {
   type: EventType;
@@ -14,45 +15,87 @@ export interface ContactEvent {
   /** The scenario and email step it concerns (opens, clicks, replies); none for global events. */
   scenario?: string;
   step?: string;
+  /** Which visit of the step (the send's `since`, carried by its tokens). */
+  visit?: number;
   /** For form-submitted: the form (default: the form of `scenario`). */
   form?: string;
   at: Date;
+  /** Where it came from (default: cli). */
+  source?: EventSource;
+  /** A scanner's or a proxy's: logged, never engagement, never a trigger. */
+  bot?: boolean;
+  /** Kept in the log: a link id, a reason, the fields of a form (as text). */
+  detail?: Record<string, string>;
+}
+
+export interface RecordedEvent {
+  contactId: string;
+  woken: number;
+  enrolled: string[];
+  /** The event set a flag not set before in its scenario (a first open): it counts a contact. */
+  first: boolean;
 }
 
 export class UnknownContactEventError extends RelanceError {
   override readonly code = 'EVENT_UNKNOWN_CONTACT';
 }
 
+/** Events that suppress the address for every scenario. */
+const SUPPRESSING = new Set<EventType>(['unsubscribed', 'bounced', 'complained']);
+
 /**
- * Records what a contact did and wakes the contact wherever it waits, so wait-for conditions and
- * exit rules (a reply ends the run at once) are re-evaluated now, not at the end of the wait.
- * Unsubscribes and bounces suppress the address for every scenario, including sends already queued.
+ * Records what a contact did: once in the event log (the scenario's, or the global one), and as
+ * the engagement the engine reads, waking the contact wherever it waits, so wait-for conditions
+ * and exit rules (a reply ends the run at once) are looked at now, not at the end of the wait.
+ * Unsubscribes, hard bounces and complaints suppress the address for every scenario, including
+ * sends already queued. A bot's event is logged and does nothing else.
  */
-export async function recordEvent(redis: Redis, keys: Keys, event: ContactEvent): Promise<{ woken: number; enrolled: string[] }> {
+export async function recordEvent(redis: Redis, keys: Keys, event: ContactEvent): Promise<RecordedEvent> {
   const email = event.email.trim().toLowerCase();
   const id = await redis.hget(keys.contactIds(), email);
   if (!id) throw new UnknownContactEventError(`no contact ${email}`);
-  if (event.type === 'unsubscribed' || event.type === 'bounced') {
-    await suppress(redis, keys, email, event.type, event.scenario ? `${event.scenario}/${event.step ?? ''}` : 'event', event.at);
+  return recordForContact(redis, keys, id, { ...event, email });
+}
+
+/** The same, for a contact already known by id (a tracking token names it). */
+export async function recordForContact(redis: Redis, keys: Keys, id: string, event: ContactEvent): Promise<RecordedEvent> {
+  const source = event.source ?? 'cli';
+  const suppressing = SUPPRESSING.has(event.type) && !event.bot;
+  if (suppressing) {
+    await suppress(redis, keys, event.email, event.type === 'complained' ? 'complaint' : event.type === 'bounced' ? 'bounced' : 'unsubscribed', event.scenario ? `${event.scenario}/${event.step ?? ''}` : source, event.at);
   }
-  const records = [...(await readScenarioRecords(redis, keys)).values()].filter((r) => r.state !== 'archived');
+  const logged = { type: event.type, contactId: id, source, at: event.at, step: event.step, visit: event.visit, bot: event.bot, detail: event.detail };
+  let first = false;
   let woken = 0;
-  for (const record of records) {
-    const concerned = !event.scenario || event.scenario === record.name;
-    if (!concerned && event.type !== 'unsubscribed' && event.type !== 'bounced') continue;
-    if (await wake(redis, keys, record.name, id, event.at, concerned ? flagsOf(event) : [])) woken++;
+  if (event.scenario) {
+    const result = await engage(redis, keys, event.scenario, logged, event.bot ? [] : flagsOf(event));
+    first = result.first;
+    if (result.woken) woken++;
+  } else {
+    await logGlobal(redis, keys, logged);
+  }
+  if (event.bot) return { contactId: id, woken, enrolled: [], first };
+  // Every other scenario looks at a suppressed contact again at once (it leaves on unsubscribe);
+  // an event of no scenario (a form, a conversion typed at the CLI) is the contact's in all.
+  const everywhere = event.scenario ? [] : flagsOf(event);
+  if (suppressing || everywhere.length > 0) {
+    for (const record of (await readScenarioRecords(redis, keys)).values()) {
+      if (record.state === 'archived' || record.name === event.scenario) continue;
+      if (await wake(redis, keys, record.name, id, event.at, everywhere)) woken++;
+    }
   }
   const form = event.type === 'form-submitted' ? event.form ?? (await formOf(redis, keys, event.scenario)) : undefined;
-  const enrolled = await enrollOnTrigger(redis, keys, { ...event, email, form }, id);
-  return { woken, enrolled };
+  const enrolled = await enrollOnTrigger(redis, keys, { ...event, form }, id);
+  return { contactId: id, woken, enrolled, first };
 }
 
 /** The engagement an event records in the scenario it concerns (opens and clicks need their email). */
 function flagsOf(event: ContactEvent): EngagementFlag[] {
   if (event.type === 'form-submitted') return [{ kind: 'form' }];
   if (event.type === 'converted') return [{ kind: 'converted' }];
-  if (event.type === 'unsubscribed' || !event.scenario || !event.step) return [];
-  return [{ kind: event.type, step: event.step }];
+  if (!event.step) return [];
+  if (event.type === 'delivered' || event.type === 'opened' || event.type === 'clicked' || event.type === 'replied' || event.type === 'bounced') return [{ kind: event.type, step: event.step }];
+  return [];
 }
 
 async function formOf(redis: Redis, keys: Keys, scenario: string | undefined): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { runSendSteps } from '../enroll/send-steps.js';
-import { chooseVariant, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
-import type { Secret } from '../delivery/tokens.js';
+import { chooseVariant, DEFAULT_PUBLIC_URL, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
+import { signToken, type Secret } from '../delivery/tokens.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import type { Clock } from '../time/clock.js';
@@ -28,6 +28,7 @@ export interface DelivererOptions {
  */
 export function templateDeliverer(options: DelivererOptions): Deliverer {
   const cache = new Map<string, { at: number; files: Record<string, string> }>();
+  const storedLinks = new StoredLinks();
   const launcher = new SendLauncher((steps) => runSendSteps(options.redis, options.keys, steps), options.transport.concurrency);
   const ttl = options.templateTtlMs ?? 5000;
   const templates = async (scenario: string): Promise<Record<string, string>> => {
@@ -39,7 +40,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
     return files;
   };
   return {
-    async deliver({ scenarioName, scenario, step, contact, threadOf, zone, attempt }) {
+    async deliver({ scenarioName, scenario, step, contact, threadOf, visit, zone, attempt }) {
       const files = await templates(scenarioName);
       let language = chooseVariant(step, contact.fields.language, scenario.spec.language);
       let paths = variantTemplatePaths(step, language);
@@ -50,8 +51,13 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
       const html = files[paths.html];
       if (html === undefined) throw new SendFailure('temporary', `template ${paths.html} of ${scenarioName} is not published yet`);
       const senderDomain = (step.from?.email ?? scenario.spec.sender?.email ?? 'relance.local').split('@')[1] ?? 'relance.local';
+      // The id the earlier email was sent with (kept by its send); before that record existed, its visit-less id.
       const thread = threadOf
-        ? { messageId: messageIdFor({ secret: options.secret, domain: senderDomain, scenario: scenarioName, step: threadOf.id, contactId: contact.id }), subject: renderInline(threadOf.subject, contact.fields) }
+        ? {
+            messageId: (await options.redis.hget(options.keys.threads(scenarioName), `${contact.id}|${threadOf.id}`))
+              ?? messageIdFor({ secret: options.secret, domain: senderDomain, scenario: scenarioName, step: threadOf.id, contactId: contact.id }),
+            subject: renderInline(threadOf.subject, contact.fields),
+          }
         : undefined;
       const mail = renderEmail({
         scenario: info(scenarioName, scenario, zone),
@@ -60,14 +66,20 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         templates: { html, text: files[paths.text] },
         contact: { id: contact.id, email: contact.email, fields: contact.fields },
         vars: scenario.spec.variables,
-        formUrl: scenario.spec.form ? scenario.spec.form.url ?? `${options.publicUrl ?? 'http://localhost:8080'}/f/${scenarioName}/${scenario.spec.form.id}` : undefined,
+        // relance's own form route learns who answers from a signed token (`t`), not from what they type.
+        formUrl: scenario.spec.form
+          ? scenario.spec.form.url ?? `${(options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '')}/f/${scenarioName}/${scenario.spec.form.id}?t=${signToken({ scenario: scenarioName, contactId: contact.id, step: step.id, kind: 'view', visit }, options.secret)}`
+          : undefined,
         publicUrl: options.publicUrl,
         secret: options.secret,
         messageIdDomain: senderDomain,
         thread,
+        visit,
         now: options.clock.now(),
       });
-      const go = await launcher.begin(attempt.begin);
+      const links = storedLinks.unstored(scenarioName, mail.links);
+      const go = await launcher.begin(links.size > 0 ? { ...attempt.begin, links } : attempt.begin);
+      storedLinks.stored(scenarioName, links);
       if (go !== 'go') throw new SendWithdrawn(go);
       let sent: SendResult;
       try {
@@ -83,6 +95,30 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
       return sent;
     },
   };
+}
+
+/**
+ * The tracked links this process knows are in Redis, so that a send carries only new ones to its
+ * check (which stores them before the email can go). Forgotten every 10 minutes and when large,
+ * should the links have been deleted meanwhile.
+ */
+class StoredLinks {
+  private known = new Set<string>();
+  private since = Date.now();
+
+  unstored(scenario: string, links: ReadonlyMap<string, string> | undefined): Map<string, string> {
+    if (Date.now() - this.since > 600_000 || this.known.size > 100_000) {
+      this.known = new Set();
+      this.since = Date.now();
+    }
+    const out = new Map<string, string>();
+    for (const [id, url] of links ?? []) if (!this.known.has(`${scenario}|${id}`)) out.set(id, url);
+    return out;
+  }
+
+  stored(scenario: string, links: ReadonlyMap<string, string>): void {
+    for (const id of links.keys()) this.known.add(`${scenario}|${id}`);
+  }
 }
 
 function info(name: string, s: Scenario, zone: string): ScenarioInfo {

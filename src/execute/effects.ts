@@ -15,6 +15,8 @@ export interface DeliverInput {
   contact: ContactState;
   /** The earlier email whose thread this one replies in (`thread:`). */
   threadOf?: EmailStep;
+  /** Which visit of the step this send is (the enrollment's `since`): part of its Message-ID and tokens. */
+  visit: number;
   /** The version's time zone (dates in templates). */
   zone: string;
   /** The send's last-moment check and its outcome's record, around the SMTP transaction. */

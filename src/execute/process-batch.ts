@@ -167,11 +167,16 @@ async function sendEmails(deps: EngineDeps, scenario: string, owner: BatchOwner,
     const step = (results[i]!.effect as Extract<WalkResult['effect'], { kind: 'email' }>).step;
     const attempt: SendAttempt = {
       begin: { scenario, contactId: c.state.id, email: c.state.email, enrollment: c.old, ledgerField: decision.field, quotaKey: decision.quotaKey, owner: owner.token, nowS },
-      finish: (outcome) => outcomeRecord(scenario, decision.field, outcome, nowS, c.state.email),
+      finish: (outcome) => {
+        const record = outcomeRecord(scenario, decision.field, outcome, nowS, c.state.email);
+        // A later step replies in this email's thread: it needs the id this send went with.
+        if (record && outcome.kind === 'done' && outcome.messageId && threadTargets(c.version).has(step.id)) record.thread = { contactId: c.state.id, step: step.id, messageId: outcome.messageId };
+        return record;
+      },
     };
     try {
       const threadOf = step.thread ? (c.version.graph.steps[step.thread]?.step as never) : undefined;
-      const sent = await deps.deliverer.deliver({ scenarioName: scenario, scenario: c.version.scenario, step, contact: c.state, threadOf, zone: scheduleOf(c.version).zone, attempt });
+      const sent = await deps.deliverer.deliver({ scenarioName: scenario, scenario: c.version.scenario, step, contact: c.state, threadOf, visit: c.enrollment.since, zone: scheduleOf(c.version).zone, attempt });
       outcomes.set(i, { kind: 'done', messageId: sent.messageId });
     } catch (err) {
       if (err instanceof SendWithdrawn) { outcomes.set(i, err.reason === 'suppressed' ? { kind: 'suppressed' } : { kind: 'withdrawn' }); return; }
@@ -222,6 +227,21 @@ async function versionOf(redis: Redis, keys: Keys, scenario: string, version: st
     if (v) versions.set(cacheKey, v); // versions are immutable: cache them for good
   }
   return v;
+}
+
+const threads = new Map<string, Set<string>>();
+
+/** The email steps of a version that another step replies to (`thread:`). */
+function threadTargets(v: VersionRecord): Set<string> {
+  let targets = threads.get(v.digest);
+  if (!targets) {
+    targets = new Set(Object.values(v.graph.steps).flatMap((n) => {
+      const thread = (n.step as { thread?: unknown }).thread;
+      return typeof thread === 'string' ? [thread] : [];
+    }));
+    threads.set(v.digest, targets);
+  }
+  return targets;
 }
 
 /** Sends follow days, hours and holidays of the version's compiled schedule. */

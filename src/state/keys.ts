@@ -41,6 +41,17 @@ export class Keys {
   workers = () => this.k('workers');
   /** What each contact did with the scenario's emails: contact id → JSON. */
   engagement = (name: string) => this.k('engagement', name);
+  /**
+   * The scenario's event log: a stream, one entry per event (delivered, opened, clicked…), in the
+   * order they arrived, trimmed by age (`RELANCE_EVENT_RETENTION_DAYS`). See DESIGN.md.
+   */
+  events = (name: string) => this.k('events', name);
+  /** Events that concern no scenario (an unsubscribe typed at the CLI, a bounce from a provider). */
+  globalEvents = () => this.k('events');
+  /** Tracked links of the scenario's emails: link id (digest of the URL) → URL, written before the send. */
+  links = (name: string) => this.k('links', name);
+  /** The Message-ID last sent for an email step that a later step replies to: `<contact id>|<step>` → id. */
+  threads = (name: string) => this.k('threads', name);
   /** Sends per sender, provider and week: the atomic quota counters. */
   quota = (sender: string, provider: string, week: string) => this.k('quota', sender, provider, week);
   /** Email template texts by path, refreshed by the reconciler: bound at send time. */

@@ -34,7 +34,7 @@ function repos(): { remote: string; work: string; checkout: string } {
 }
 
 function runProcess(checkout: string, prefix: string) {
-  const child = spawn(process.execPath, [CLI, 'run', checkout, '--interval', '1s', '--pull', '--no-worker'], {
+  const child = spawn(process.execPath, [CLI, 'run', checkout, '--interval', '1s', '--pull', '--no-worker', '--no-serve'], {
     env: { ...process.env, REDIS_URL, RELANCE_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';

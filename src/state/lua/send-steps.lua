@@ -8,15 +8,18 @@
 --   finish  a transaction's outcome, the moment it ends: sent, refused for good, or released for
 --           a retry; a hard bounce suppresses the address in the same script, for every scenario.
 -- KEYS[1]   suppressed
--- KEYS[2…]  the ledger:<scenario>, scenario:<scenario> (its `state`), enrollments:<scenario> and
---           quota counters the operations name, each once; operations give their index in KEYS
+-- KEYS[2…]  the ledger:<scenario>, scenario:<scenario> (its `state`), enrollments:<scenario>,
+--           quota counters, links:<scenario> and threads:<scenario> the operations name, each
+--           once; operations give their index in KEYS
 -- ARGV      the operations, one after another:
 --   'b', ledger#, scenario#, enrollments#, quota#, field, owner ("<worker id>/<batch>"), now
 --        (epoch seconds, the engine's clock), contact id, the enrollment as the worker read it, email
 --   'f', ledger#, field, value ('' releases the reservation), email to suppress ('' for none),
 --        its suppression record
--- Returns one word per operation: go | suppressed | paused | archived | moved | lost for a begin,
--- ok for a finish.
+--   'n', links:<scenario>#, link id, URL              a tracked link of the email about to go (HSETNX)
+--   't', threads:<scenario>#, "<contact>|<step>", id  the Message-ID a later step replies to (HSET)
+-- Returns one word per begin or finish, in order: go | suppressed | paused | archived | moved |
+-- lost for a begin, ok for a finish ('n' and 't' answer nothing).
 local out = {}
 local function begin(ledger, scenario, enrollments, quota, field, owner, now, contact, enrollment, email)
   local mine = redis.call('HGET', ledger, field)
@@ -49,6 +52,12 @@ while i <= #ARGV do
     if ARGV[i + 4] ~= '' then redis.call('HSETNX', KEYS[1], ARGV[i + 4], ARGV[i + 5]) end
     out[#out + 1] = 'ok'
     i = i + 6
+  elseif ARGV[i] == 'n' then
+    redis.call('HSETNX', key(i + 1), ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  elseif ARGV[i] == 't' then
+    redis.call('HSET', key(i + 1), ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
   else
     return redis.error_reply('send-steps: unknown operation ' .. tostring(ARGV[i]) .. ' at argument ' .. i)
   end

@@ -31,6 +31,7 @@ const LAYERS: Layers = [
   ['demo'], // `relance demo`: the real engine on synthetic contacts
   ['simulate'], // `relance simulate`: the engine's step machine, in memory
   ['run'], // the reconcile loop: plan and apply, again and again
+  ['serve'], // `relance serve`: the HTTP app, one plugin per route family
   ['apply', 'lifecycle'], // operator commands that write desired state
   ['events'], // what contacts do, and entry by trigger
   ['execute'], // the engine

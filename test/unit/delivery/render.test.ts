@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FOOTER_TEXTS } from '../../../src/delivery/footer.js';
-import { chooseVariant, messageIdFor, RenderError, renderEmail, variantTemplatePaths, type RenderInput } from '../../../src/delivery/render.js';
+import { chooseVariant, HONEYPOT_LINK, messageIdFor, RenderError, renderEmail, variantTemplatePaths, type RenderInput } from '../../../src/delivery/render.js';
 import { verifyToken } from '../../../src/delivery/tokens.js';
 import { BUILTIN_VARIABLES } from '../../../src/templates/context.js';
 import { FOOTER_LANGUAGES } from '../../../src/validate/rules/unsubscribe.js';
@@ -201,9 +201,19 @@ describe('renderEmail', () => {
     expect(verifyToken(pixel![1], SECRET, { kind: 'open' }).ok).toBe(true);
     expect(mail.html.indexOf(pixel![0])).toBeLessThan(mail.html.indexOf('</body>'));
 
-    const clicks = [...mail.html.matchAll(/href="https:\/\/go\.acme\.example\/c\/([^"?]+)\?u=([^"]+)"/g)];
-    expect(clicks.map((m) => decodeURIComponent(m[2]!))).toEqual(['https://acme.example/blog?utm_source=email&utm_medium=welcome', 'https://acme.example/x', 'https://acme.example/y']);
-    for (const m of clicks) expect(verifyToken(m[1], SECRET, { kind: 'click', url: decodeURIComponent(m[2]!) }).ok).toBe(true);
+    // Links carry a signed link id and no URL; the URLs come back in `links`, for the send to store.
+    const clicks = [...mail.html.matchAll(/<a href="https:\/\/go\.acme\.example\/c\/([^"?]+)">/g)].map((m) => m[1]!);
+    const destinations = ['https://acme.example/blog?utm_source=email&utm_medium=welcome', 'https://acme.example/x', 'https://acme.example/y'];
+    expect(clicks).toHaveLength(3);
+    clicks.forEach((t, i) => {
+      const check = verifyToken(t, SECRET, { kind: 'click' });
+      expect(check.ok && mail.links!.get(check.payload.link!)).toBe(destinations[i]);
+    });
+    expect([...mail.links!.values()]).toEqual(destinations);
+    // One hidden link, for scanners only.
+    const honeypot = /<a href="https:\/\/go\.acme\.example\/c\/([^"]+)" style="display:none" aria-hidden="true" tabindex="-1"><\/a>/.exec(mail.html);
+    const hp = verifyToken(honeypot![1], SECRET, { kind: 'click' });
+    expect(hp.ok && hp.payload.link).toBe(HONEYPOT_LINK);
     expect(mail.html).toContain('href="mailto:hello@acme.example"');
     expect(mail.html).toContain('href="#top"');
     expect(mail.html).toContain('data-notrack href="https://acme.example/raw"');
@@ -226,7 +236,7 @@ describe('renderEmail', () => {
     const mail = renderEmail(input({ templates: { html }, step: { ...input().step, preheader: 'Your first week with {{vars.product}}' }, vars: { product: 'Acme' } }));
     expect(mail.html.startsWith('<html><head><title>x</title></head><body class="b"><div style="display:none')).toBe(true);
     expect(mail.html).toContain('Your first week with Acme</div><p>Hi Jane</p><p class="relance-footer"');
-    expect(mail.html).toMatch(/\.gif"[^>]*><\/body><\/html>$/);
+    expect(mail.html).toMatch(/\.gif"[^>]*><a href="[^"]+" style="display:none" aria-hidden="true" tabindex="-1"><\/a><\/body><\/html>$/);
     expect(mail.html.match(/<html/g)).toHaveLength(1);
   });
 
@@ -237,13 +247,16 @@ describe('renderEmail', () => {
     expect(derived.text).toMatch(/^News\n\nHi Jane,\n\n- one\n- two\n\n-- \n/);
   });
 
-  it('gives a deterministic message id per scenario, step, contact and enrollment', () => {
+  it('gives a deterministic message id per scenario, step, contact and visit of the step', () => {
     const a = renderEmail(input());
     expect(a.messageId).toMatch(/^<[0-9a-f]{32}@mail\.acme\.example>$/);
     expect(renderEmail(input({ now: new Date('2030-01-01T00:00:00Z') })).messageId).toBe(a.messageId);
     expect(renderEmail(input({ contact: { id: 'c-2', email: 'x@example.com', fields: {} } })).messageId).not.toBe(a.messageId);
     expect(renderEmail(input({ step: { ...input().step, id: 'other' } })).messageId).not.toBe(a.messageId);
-    expect(renderEmail(input({ enrollmentId: 'e-2' })).messageId).not.toBe(a.messageId);
+    const visit = renderEmail(input({ visit: 1_790_000_000 }));
+    expect(visit.messageId).not.toBe(a.messageId);
+    expect(renderEmail(input({ visit: 1_790_000_000 })).messageId).toBe(visit.messageId);
+    expect(renderEmail(input({ visit: 1_790_000_060 })).messageId).not.toBe(visit.messageId);
     expect(a.messageId).toBe(messageIdFor({ secret: SECRET, domain: 'mail.acme.example', scenario: 'welcome', step: 'hello', contactId: 'c-1' }));
   });
 

@@ -79,12 +79,15 @@ describe('signed tokens', () => {
     expect(verifyToken(open, SECRET, { kind: ['open', 'view'] }).ok).toBe(true);
   });
 
-  it('binds click tokens to their destination', () => {
+  it('binds click tokens to a link id, and the visit of the send', () => {
     const url = 'https://acme.example/pricing?plan=pro';
-    const click = signToken({ ...payload, kind: 'click', link: linkDigest(url) }, SECRET);
+    const click = signToken({ ...payload, kind: 'click', visit: 1_790_000_000, link: linkDigest(url) }, SECRET);
+    const check = verifyToken(click, SECRET, { kind: 'click' });
+    expect(check.ok && [check.payload.link, check.payload.visit]).toEqual([linkDigest(url), 1_790_000_000]);
     expect(verifyToken(click, SECRET, { kind: 'click', url }).ok).toBe(true);
     expect(verifyToken(click, SECRET, { kind: 'click', url: 'https://evil.example/' })).toEqual({ ok: false, reason: 'link' });
-    expect(verifyToken(click, SECRET, { kind: 'click' })).toEqual({ ok: false, reason: 'link' });
+    // A click token without a link id is refused, however well signed.
+    expect(verifyToken(signToken({ ...payload, kind: 'click' }, SECRET), SECRET, { kind: 'click' })).toEqual({ ok: false, reason: 'link' });
   });
 
   it('refuses __proto__ and other payload tricks, even correctly signed', () => {

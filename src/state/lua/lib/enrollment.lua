@@ -45,7 +45,7 @@ end
 
 -- Adds engagement flags to a contact's JSON `{ s = { <step> = 'rdocpb' }, f = 1, v = 1 }`.
 -- `flags` is a list of 'f' (form submitted), 'v' (converted) or '<flag>:<step>'. Flags only
--- accumulate, so two writers never undo each other.
+-- accumulate, so two writers never undo each other. Returns whether any flag was new.
 local function add_flags(engagement, id, flags)
   local json = redis.call('HGET', engagement, id)
   local ok, e = false, nil
@@ -63,4 +63,5 @@ local function add_flags(engagement, id, flags)
     end
   end
   if changed then redis.call('HSET', engagement, id, cjson.encode(e)) end
+  return changed
 end

@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../state/keys.js';
+
+export interface WindowHit {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Whole seconds until the window ends (what Retry-After says), at least 1. */
+  retryAfter: number;
+}
+
+/**
+ * Counts one hit in a fixed window held in Redis, so every `relance serve` process behind a load
+ * balancer shares the count. The key expires with its window (twice its length: a clock skew
+ * between processes never resets a count early).
+ */
+export async function hitWindow(redis: Redis, keys: Keys, name: string, windowS: number, now: Date): Promise<WindowHit> {
+  const nowS = Math.floor(now.getTime() / 1000);
+  const window = Math.floor(nowS / windowS);
+  const key = keys.scratch(`${name}:${window}`);
+  const [[err, count]] = (await redis.multi().incr(key).expire(key, windowS * 2).exec()) as [[Error | null, number], unknown];
+  if (err) throw err;
+  return { count, retryAfter: retryAfter(windowS, now) };
+}
+
+/** Seconds until the end of the current fixed window of `windowS` seconds (at least 1). */
+export function retryAfter(windowS: number, now: Date): number {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return Math.max(1, (Math.floor(nowS / windowS) + 1) * windowS - nowS);
+}
