@@ -274,17 +274,18 @@ export function renderEmail(input: RenderInput): RenderedEmail {
   let honeypot = '';
   if (tracking.clicks !== false) {
     const own = `${publicUrl}/`;
-    // A link becomes /c/TOKEN; the token names the link by id and the URL stays on the server, so
-    // the redirect never goes where a request says (no open redirect).
+    // A link becomes /c/TOKEN/LINK: one signed token for the send, then the link's id; the URL
+    // stays on the server, so the redirect never goes where a request says (no open redirect).
+    const clicks = `${publicUrl}/c/${token('click')}/`;
     html = rewriteLinks(html, (url) => {
       if (!/^https?:\/\//i.test(url)) return null; // mailto:, tel:, anchors, template mistakes
       if (url.startsWith(own) && /^\/(?:u|v|o|c)\//.test(url.slice(publicUrl.length))) return null;
       const id = linkDigest(url);
       links.set(id, url);
-      return `${publicUrl}/c/${token('click', id)}`;
+      return clicks + id;
     });
     // Invisible to people, followed by link scanners: a click on it marks the send's clicks as a bot's.
-    honeypot = `<a href="${escapeAttribute(`${publicUrl}/c/${token('click', HONEYPOT_LINK)}`)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
+    honeypot = `<a href="${escapeAttribute(clicks + HONEYPOT_LINK)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
   }
   const pixel = tracking.opens !== false ? `<img src="${escapeAttribute(`${publicUrl}/o/${token('open')}.gif`)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;overflow:hidden">` : '';
   const hidden = preheader ? `<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all">${preheader}</div>` : '';

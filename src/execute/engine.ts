@@ -5,6 +5,7 @@ import { stepsQueue, QUEUE_NAME, type BatchJob } from '../schedule/queue.js';
 import { nextDue, requeue } from '../enroll/due.js';
 import { isConnectionError } from '../state/connection-watch.js';
 import { sweepOnce } from '../schedule/sweep.js';
+import { collectReservations, deadWorkers } from './collect-reservations.js';
 import type { VirtualClock } from '../time/clock.js';
 import { WORKER_TIMEOUT_S, heartbeat } from './ledger.js';
 import { processBatch, type BatchStats, type EngineDeps } from './process-batch.js';
@@ -82,6 +83,7 @@ export class Engine {
         }
         if (!this.sweepLock) this.sweepLock = await acquireLock(this.deps.redis, this.deps.keys, 'sweep', `sweep ${this.deps.workerId}`);
         await sweepOnce(this.deps.redis, this.deps.keys, this.queue, this.deps.clock.now());
+        await this.collectIfDue();
         if (failed) this.deps.log?.info({ failedTicks: failed }, 'sweep resumed');
         failed = 0;
       } catch (err) {
@@ -91,6 +93,24 @@ export class Engine {
       this.timer = setTimeout(() => void tick(), intervalMs);
     };
     void tick();
+  }
+
+  private lastCheck = 0;
+  private lastCollect = Date.now();
+
+  /**
+   * The sweeper settles the reservations of batches that are gone (collect-reservations.ts):
+   * within 30 s of a worker's death, and every 10 minutes in any case.
+   */
+  private async collectIfDue(): Promise<void> {
+    if (Date.now() - this.lastCheck < 30_000) return;
+    this.lastCheck = Date.now();
+    const dead = await deadWorkers(this.deps.redis, this.deps.keys);
+    if (dead.length === 0 && Date.now() - this.lastCollect < 600_000) return;
+    this.lastCollect = Date.now();
+    const settled = await collectReservations(this.deps.redis, this.deps.keys, this.deps.clock.now());
+    if (dead.length) await this.deps.redis.hdel(this.deps.keys.workers(), ...dead);
+    if (settled || dead.length) this.deps.log?.warn({ settled, deadWorkers: dead }, 'settled the send reservations of batches that are gone');
   }
 
   async stop(): Promise<void> {

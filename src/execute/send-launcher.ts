@@ -16,7 +16,8 @@ interface Held<T> {
  * (its end brings the next event), they wait and go together. On this kind of machine a socket
  * write costs as much as rendering an email: one call per few sends instead of one per send is
  * most of the difference between the engine and a bare nodemailer loop. Nothing waits longer
- * than `maxHoldMs`, should a transaction hang.
+ * than `maxHoldMs`: a check held longer keeps an SMTP connection idle (2 ms measured best here,
+ * against 10).
  */
 export class SendLauncher {
   private free: number;
@@ -31,7 +32,7 @@ export class SendLauncher {
     private readonly run: (steps: SendStep[]) => Promise<SendStepAnswer[]>,
     readonly size: number,
     private readonly group = Math.ceil(Math.max(1, size) / 2),
-    private readonly maxHoldMs = 10,
+    private readonly maxHoldMs = 2,
   ) {
     this.free = Math.max(1, size);
   }

@@ -21,9 +21,10 @@ const params = { type: 'object', required: ['*'], properties: { '*': { type: 'st
 // No length limit on the pixel's: whatever the token, the image answers.
 const pixelParams = { type: 'object', required: ['*'], properties: { '*': { type: 'string' } } } as const;
 type Route = { Params: { '*': string } };
+const LINK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * GET /o/TOKEN.gif (opens) and GET /c/TOKEN (clicks). The pixel always answers at once and its
+ * GET /o/TOKEN.gif (opens) and GET /c/TOKEN/LINK (clicks). The pixel always answers at once and its
  * event is recorded behind it; a click redirects only to the URL the send stored for its link id,
  * never to anything in the request.
  */
@@ -98,10 +99,14 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
 
   app.get<Route>('/c/*', { schema: { params }, logLevel: QUIET }, async (request, reply) => {
     const at = clock.now();
-    const check = verifyToken(request.params['*'], secret, { kind: 'click', now: at });
-    if (!check.ok) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
-    const p = check.payload;
-    const link = p.link!;
+    // /c/TOKEN/LINK: one signed token per email names the send; the link id after it is only
+    // looked up among the links that send's scenario stored, so a changed id leads nowhere new.
+    const [token, linkId, ...rest] = request.params['*'].split('/');
+    const check = verifyToken(token, secret, { kind: 'click', now: at });
+    if (!check.ok || rest.length > 0) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
+    const link = linkId ?? check.payload.link;
+    if (link === undefined || !LINK_ID.test(link) || (linkId !== undefined && check.payload.link !== undefined && linkId !== check.payload.link)) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
+    const p = { ...check.payload, link };
     const userAgent = request.headers['user-agent'];
     if (link === HONEYPOT_LINK) {
       const bot = classify({ userAgent, ip: request.ip, kind: 'click', nowMs: at.getTime(), linkId: link });

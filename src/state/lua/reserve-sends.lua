@@ -18,25 +18,13 @@
 --   busy: a batch still running holds it; pending: a batch that is gone (its worker died, or it
 --   failed) may have started the transaction: outcome unknown, never sent again. A reservation
 --   such a batch never attempted is taken over ('ok', its quota already counted).
+-- #include lib/reservations.lua
 local out = {}
 local now, dead_after = tonumber(redis.call('TIME')[1]), tonumber(ARGV[4])
 local worker = string.match(ARGV[1], '^(.*)/[^/]*$')
 local running = {}
 for batch in string.gmatch(ARGV[5], '[^,]+') do running[batch] = true end
--- Whether the batch that holds a reservation may still be working on it: its worker beats, and
--- lists it among the batches it runs (a batch that failed, in a Redis outage say, is not).
-local function alive(owner)
-  local process = string.match(owner, '^(.*)/[^/]*$') or owner
-  if process == worker then return running[owner] == true end
-  local beat = redis.call('HGET', KEYS[3], process)
-  if not beat then return false end
-  local at, batches = string.match(beat, '^(%d+)|?(.*)$')
-  if not at or now - tonumber(at) >= dead_after then return false end
-  for batch in string.gmatch(batches, '[^,]+') do
-    if batch == owner then return true end
-  end
-  return false
-end
+local function alive(owner) return reservation_alive(KEYS[3], owner, now, dead_after, worker, running) end
 for i = 6, #ARGV, 4 do
   local field, email, q, limit = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
   local previous = redis.call('HGET', KEYS[1], field)

@@ -96,6 +96,22 @@ describe('relance serve: clicks', () => {
     expect(JSON.parse((await redis.hget(keys.engagement(SCENARIO), id))!)).toEqual({ s: { [STEP]: 'c' } });
   });
 
+  it('follows the links as emails carry them, /c/TOKEN/LINK: the link id only among the stored ones', async () => {
+    const { redis, keys } = testRedis();
+    const { id, server } = await setup(redis, keys);
+    const send = token(id, 'click');
+    const res = await fetch(`${server.url}/c/${send}/${LINK}?u=https://evil.example/`, { redirect: 'manual', headers: { 'user-agent': CHROME } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(DESTINATION);
+    for (const path of [`${send}/unknownLink00000`, `${send}/${LINK}/more`, `${send}/..%2F..`, `${token(id, 'click', { link: 'another' })}/${LINK}`]) {
+      const bad = await fetch(`${server.url}/c/${path}`, { redirect: 'manual', headers: { 'user-agent': CHROME } });
+      expect(bad.status, path).toBe(404);
+      expect(bad.headers.get('location')).toBeNull();
+    }
+    const [entry] = await until(() => events(redis, keys), (e) => e.length === 1, 'the click');
+    expect(entry).toMatchObject({ e: 'clicked', c: id, o: 'link', s: STEP, n: '1' });
+  });
+
   it('refuses forged, tampered and truncated tokens with a 4xx and writes nothing', async () => {
     const { redis, keys } = testRedis();
     const { id, server } = await setup(redis, keys);

@@ -201,19 +201,21 @@ describe('renderEmail', () => {
     expect(verifyToken(pixel![1], SECRET, { kind: 'open' }).ok).toBe(true);
     expect(mail.html.indexOf(pixel![0])).toBeLessThan(mail.html.indexOf('</body>'));
 
-    // Links carry a signed link id and no URL; the URLs come back in `links`, for the send to store.
-    const clicks = [...mail.html.matchAll(/<a href="https:\/\/go\.acme\.example\/c\/([^"?]+)">/g)].map((m) => m[1]!);
+    // Links are /c/TOKEN/LINK: one signed click token for the send, then the link's id, no URL;
+    // the URLs come back in `links`, for the send to store.
+    const clicks = [...mail.html.matchAll(/<a href="https:\/\/go\.acme\.example\/c\/([^"/?]+)\/([^"/?]+)">/g)];
     const destinations = ['https://acme.example/blog?utm_source=email&utm_medium=welcome', 'https://acme.example/x', 'https://acme.example/y'];
     expect(clicks).toHaveLength(3);
-    clicks.forEach((t, i) => {
-      const check = verifyToken(t, SECRET, { kind: 'click' });
-      expect(check.ok && mail.links!.get(check.payload.link!)).toBe(destinations[i]);
+    clicks.forEach(([, t, id], i) => {
+      expect(verifyToken(t, SECRET, { kind: 'click' })).toMatchObject({ ok: true, payload: { scenario: 'welcome', step: 'hello' } });
+      expect(mail.links!.get(id!)).toBe(destinations[i]);
     });
+    expect(new Set(clicks.map((m) => m[1])).size).toBe(1);
     expect([...mail.links!.values()]).toEqual(destinations);
     // One hidden link, for scanners only.
-    const honeypot = /<a href="https:\/\/go\.acme\.example\/c\/([^"]+)" style="display:none" aria-hidden="true" tabindex="-1"><\/a>/.exec(mail.html);
-    const hp = verifyToken(honeypot![1], SECRET, { kind: 'click' });
-    expect(hp.ok && hp.payload.link).toBe(HONEYPOT_LINK);
+    const honeypot = /<a href="https:\/\/go\.acme\.example\/c\/([^"/]+)\/([^"/]+)" style="display:none" aria-hidden="true" tabindex="-1"><\/a>/.exec(mail.html);
+    expect(honeypot![1]).toBe(clicks[0]![1]);
+    expect(honeypot![2]).toBe(HONEYPOT_LINK);
     expect(mail.html).toContain('href="mailto:hello@acme.example"');
     expect(mail.html).toContain('href="#top"');
     expect(mail.html).toContain('data-notrack href="https://acme.example/raw"');
