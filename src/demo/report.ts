@@ -29,12 +29,14 @@ export interface DemoReport {
   webhookCalls: number;
   scenarios: ScenarioLine[];
   unknownSends: number;
+  /** `.eml` files in the outbox after the run: one per email sent, since every send has a Message-ID of its own. */
+  outboxFiles: number;
   /** What `relance doctor` found after the run: counts, totals, queues and schedules vs the enrollments. */
   doctor: string[];
 }
 
 /** Per scenario and step: how many went through, are there now, and what they did with the emails. */
-export async function demoReport(redis: Redis, keys: Keys, run: { entered: Record<string, number>; start: Date; end: Date; seconds: number; webhookCalls: number; doctor: string[] }): Promise<DemoReport> {
+export async function demoReport(redis: Redis, keys: Keys, run: { entered: Record<string, number>; start: Date; end: Date; seconds: number; webhookCalls: number; outboxFiles: number; doctor: string[] }): Promise<DemoReport> {
   const scenarios: ScenarioLine[] = [];
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     const version = await readVersion(redis, keys, record.name, record.digest);
@@ -72,7 +74,7 @@ export async function demoReport(redis: Redis, keys: Keys, run: { entered: Recor
     const entered = run.entered[record.name] ?? (await enrollmentCount(redis, keys, record.name));
     scenarios.push({ name: record.name, entered, steps, outcomes });
   }
-  return { start: run.start, end: run.end, seconds: run.seconds, webhookCalls: run.webhookCalls, scenarios, unknownSends: await redis.hlen(keys.unknownSends()), doctor: run.doctor };
+  return { start: run.start, end: run.end, seconds: run.seconds, webhookCalls: run.webhookCalls, scenarios, unknownSends: await redis.hlen(keys.unknownSends()), outboxFiles: run.outboxFiles, doctor: run.doctor };
 }
 
 export function formatDemoReport(r: DemoReport): string {
@@ -91,7 +93,8 @@ export function formatDemoReport(r: DemoReport): string {
     }
     lines.push(`  outcomes: ${Object.entries(s.outcomes).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
   }
-  lines.push('', `${sent} emails written to the outbox, ${r.webhookCalls} webhook calls to a local sink, ${r.unknownSends} sends of unknown outcome.`);
+  const files = r.outboxFiles === sent ? `${sent} emails written to the outbox` : `${sent} emails sent but ${r.outboxFiles} files in the outbox (a Message-ID used twice)`;
+  lines.push('', `${files}, ${r.webhookCalls} webhook calls to a local sink, ${r.unknownSends} sends of unknown outcome.`);
   lines.push(r.doctor.length === 0 ? 'relance doctor: clean (every count, total, queue and schedule matches the enrollments).' : `relance doctor: ${r.doctor.length} difference(s):\n  ${r.doctor.join('\n  ')}`);
   return lines.join('\n');
 }

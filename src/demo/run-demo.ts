@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -90,7 +91,8 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
     const seconds = (Date.now() - started) / 1000;
     const { differences } = await runDoctor(redis, keys, { now: clock.now(), inFlightSeconds: IN_FLIGHT_S, queued: () => queuedIds(engine.queue) });
     const doctor = differences.map((d) => `${d.scenario}: ${d.kind}: ${d.what}`);
-    return await demoReport(redis, keys, { entered, start: options.start, end: clock.now(), seconds, webhookCalls: sink.calls(), doctor });
+    const outboxFiles = readdirSync(options.outbox).filter((f) => f.endsWith('.eml')).length;
+    return await demoReport(redis, keys, { entered, start: options.start, end: clock.now(), seconds, webhookCalls: sink.calls(), outboxFiles, doctor });
   } finally {
     await engine.stop();
     await transport.close();

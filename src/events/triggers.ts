@@ -71,14 +71,34 @@ export async function importTriggers(redis: Redis, keys: Keys, list: string): Pr
 
 async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: { list?: string; form?: string; scenario?: string; step?: string }): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for (const record of (await readScenarioRecords(redis, keys)).values()) {
-    if (record.state !== 'running') continue;
-    const version = await readVersion(redis, keys, record.name, record.digest);
-    if (!version) continue;
+  for (const { record, version } of await runningVersions(redis, keys)) {
     const trigger = version.scenario.spec.entry.triggers?.find((t) => t.on === on && triggerMatches(t, event));
     if (trigger) out.push({ record, version, trigger });
   }
   return out;
+}
+
+const running = new Map<string, { rev: string | null; list: Array<{ record: ScenarioRecord; version: VersionRecord }> }>();
+
+/**
+ * The running scenarios with their versions. Every event asks (the HTTP server, thousands a
+ * second), so they are read again only when `state-rev` moved: every change of a scenario
+ * record (apply, pause, resume, archive) bumps it in the same transaction, and versions never
+ * change.
+ */
+async function runningVersions(redis: Redis, keys: Keys): Promise<Array<{ record: ScenarioRecord; version: VersionRecord }>> {
+  const rev = await redis.get(keys.stateRev());
+  const hit = running.get(keys.prefix);
+  if (hit && hit.rev === rev) return hit.list;
+  const list: Array<{ record: ScenarioRecord; version: VersionRecord }> = [];
+  for (const record of (await readScenarioRecords(redis, keys)).values()) {
+    if (record.state !== 'running') continue;
+    const version = await readVersion(redis, keys, record.name, record.digest);
+    if (version) list.push({ record, version });
+  }
+  if (running.size > 64) running.clear();
+  running.set(keys.prefix, { rev, list });
+  return list;
 }
 
 /**

@@ -5,12 +5,15 @@ import type { ServeDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { matchFormContact } from './form-contact.js';
 import { readFormFields } from './form-fields.js';
-import { PAGE_HEADERS, thankYouPage } from './form-page.js';
+import { FORM_PAGE_HEADERS, formPage, PAGE_HEADERS, thankYouPage } from './form-page.js';
 import { hitWindow } from './rate-limit.js';
 
 /** Submissions an address may make a minute, across every server process (held in Redis). */
 export const FORM_SUBMISSIONS_PER_IP_MINUTE = 10;
 const FORM_BODY_LIMIT = 64 * 1024;
+
+const FORM_PARAMS = { type: 'object', required: ['scenario', 'form'], properties: { scenario: { type: 'string', maxLength: 100 }, form: { type: 'string', maxLength: 100 } } } as const;
+const FORM_QUERY = { type: 'object', properties: { t: { type: 'string', maxLength: 1024 } } } as const;
 
 interface FormRoute {
   Params: { scenario: string; form: string };
@@ -18,7 +21,7 @@ interface FormRoute {
 }
 
 /**
- * POST /f/:scenario/:form — a scenario's form (`spec.form`), posted by an HTML form
+ * GET /f/:scenario/:form shows a scenario's form (`spec.form`); POST receives it, from an HTML form
  * (application/x-www-form-urlencoded) or as JSON. Every field is kept as text in the
  * `form-submitted` event (source `form`); nothing in it is ever read as HTML. The contact is the
  * one a `view` token in `?t=` names, else the owner of the `email` field; a running scenario's
@@ -27,11 +30,20 @@ interface FormRoute {
  */
 export async function formRoutes(app: FastifyInstance, deps: ServeDeps): Promise<void> {
   const { redis, keys } = deps;
+  // GET: the form itself, for `{{formUrl}}` links when the scenario hosts no form of its own.
+  app.get<FormRoute>('/f/:scenario/:form', { schema: { params: FORM_PARAMS, querystring: FORM_QUERY } }, async (request, reply) => {
+    const { scenario, form: formId } = request.params;
+    const record = await readScenarioRecord(redis, keys, scenario);
+    const version = record && record.state !== 'archived' ? await readVersion(redis, keys, scenario, record.digest) : undefined;
+    const form = version?.scenario.spec.form;
+    if (!record || !form || form.id !== formId) return sendError(reply, 404, 'NOT_FOUND', 'no such form');
+    return reply.code(200).headers(FORM_PAGE_HEADERS).send(formPage(form, request.query.t !== undefined));
+  });
   app.post<FormRoute>('/f/:scenario/:form', {
     bodyLimit: FORM_BODY_LIMIT,
     schema: {
-      params: { type: 'object', required: ['scenario', 'form'], properties: { scenario: { type: 'string', maxLength: 100 }, form: { type: 'string', maxLength: 100 } } },
-      querystring: { type: 'object', properties: { t: { type: 'string', maxLength: 1024 } } },
+      params: FORM_PARAMS,
+      querystring: FORM_QUERY,
     },
   }, async (request, reply) => {
     const now = deps.clock.now();

@@ -36,7 +36,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     ? ((deps.redis as unknown as Cluster).duplicate([], { enableAutoPipelining: true }) as unknown as Redis)
     : deps.redis.duplicate({ enableAutoPipelining: true });
   redis.on('error', () => undefined); // outages are reported once, by connection-watch.ts
-  await redis.connect(); // lazyConnect, like the connection it copies
+  if (redis.status === 'wait') await redis.connect(); // lazyConnect, like the connection it copies
   const clickSeconds = botClickSeconds();
   const pending = new Set<Promise<unknown>>();
   let queued: Array<() => void> = [];

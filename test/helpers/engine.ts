@@ -202,6 +202,8 @@ export interface TestEngine {
  */
 export function startEngine(options: {
   redis: Redis; keys: Keys; clock: VirtualClock; smtpUrl: string; env?: NodeJS.ProcessEnv; concurrency?: number; startWorker?: boolean;
+  /** The base URL of links in emails (RELANCE_PUBLIC_URL): a test's own `relance serve`. */
+  publicUrl?: string;
   /** The BullMQ worker's connection (a Cluster's duplicate, say); a new one to REDIS_URL by default. Closed on stop. */
   workerRedis?: Redis;
 }): TestEngine {
@@ -213,7 +215,7 @@ export function startEngine(options: {
   const batches: TestEngine['batches'] = [];
   const engine = new Engine({
     redis, workerRedis, keys, clock, workerId: 'test-engine',
-    deliverer: templateDeliverer({ redis, keys, transport, secret: SECRET, clock, templateTtlMs: 0 }),
+    deliverer: templateDeliverer({ redis, keys, transport, secret: SECRET, clock, templateTtlMs: 0, publicUrl: options.publicUrl }),
     webhooks: httpWebhooks({ env: { ...process.env, ...options.env }, now: () => clock.now() }),
     concurrency: options.concurrency ?? 2,
     onBatch: (stats, job) => batches.push({ stats, job, at: clock.now().toISOString() }),

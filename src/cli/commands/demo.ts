@@ -34,4 +34,6 @@ export async function demo(paths: string[], options: { contacts: string; days: s
   process.stdout.write((options.json ? JSON.stringify(report, null, 2) : formatDemoReport(report)) + '\n');
   // A run that leaves the counters out of step with the enrollments is a bug: say so by the exit code.
   if (report.doctor.length > 0) throw new DoctorFoundError(`${report.doctor.length} difference(s) after the demo`);
+  const sent = report.scenarios.reduce((n, s) => n + s.steps.reduce((m, l) => m + (l.sent ?? 0), 0), 0);
+  if (report.outboxFiles !== sent) throw new DoctorFoundError(`${sent} emails sent but ${report.outboxFiles} files in the outbox: a Message-ID was used twice`);
 }

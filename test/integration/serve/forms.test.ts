@@ -147,3 +147,19 @@ describe('POST /f/:scenario/:form', () => {
     expect(await logged(redis, keys)).toHaveLength(10);
   });
 });
+
+describe('relance serve: the form page', () => {
+  it('shows the scenario\'s form, escaped, with the honeypot, posting back to itself; 404 for an unknown one', async () => {
+    const { url } = await setup();
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
+    const page = await res.text();
+    expect(page).toContain('<title>Contact &lt;us&gt;</title>');
+    expect(page).toContain('<form method="post">');
+    expect(page).toContain('<input id="email" name="email" type="email" required>');
+    expect(page).toContain('<textarea id="message" name="message" rows="4"></textarea>');
+    expect(page).toMatch(/class="hp"[^>]*>.*name="website"/);
+    expect((await fetch(url.replace('contact-us', 'other'))).status).toBe(404);
+  });
+});
