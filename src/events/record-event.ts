@@ -85,7 +85,7 @@ export async function recordForContact(redis: Redis, keys: Keys, id: string, eve
     }
   }
   const form = event.type === 'form-submitted' ? event.form ?? (await formOf(redis, keys, event.scenario)) : undefined;
-  const enrolled = await enrollOnTrigger(redis, keys, { ...event, form }, id);
+  const { entered: enrolled } = await enrollOnTrigger(redis, keys, { ...event, form }, id);
   return { contactId: id, woken, enrolled, first };
 }
 

@@ -21,23 +21,30 @@ interface Candidate {
   trigger: Trigger;
 }
 
+/** Where a trigger event took the contact, and which scenarios' rate limits refused it (until when). */
+export interface TriggerEntry {
+  entered: string[];
+  limited: Array<{ scenario: string; retryAfter: number }>;
+}
+
 /**
  * Enrolls the contact in every running scenario with a matching trigger (SPEC 3.1), within the
- * trigger's rate limit. Returns the scenarios it entered.
+ * trigger's rate limit. Returns the scenarios it entered, and those whose limit said no.
  */
-export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEvent, id: string): Promise<string[]> {
-  const type = event.type;
-  const on = triggerFor(type);
-  if (!on) return [];
+export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEvent, id: string): Promise<TriggerEntry> {
+  const out: TriggerEntry = { entered: [], limited: [] };
+  const on = triggerFor(event.type);
+  if (!on) return out;
   const candidates = await triggeredBy(redis, keys, on, event);
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return out;
   const data = await redis.hget(keys.contactData(), id);
   const contact = { id, fields: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
-  const entered: string[] = [];
   for (const candidate of candidates) {
-    if ((await enrollMany(redis, keys, candidate, [contact], event.at)) > 0) entered.push(candidate.record.name);
+    const { admitted, limitedFor } = await enrollMany(redis, keys, candidate, [contact], event.at);
+    if (admitted > 0) out.entered.push(candidate.record.name);
+    else if (limitedFor !== undefined) out.limited.push({ scenario: candidate.record.name, retryAfter: limitedFor });
   }
-  return entered;
+  return out;
 }
 
 /**
@@ -58,10 +65,10 @@ export async function importTriggers(redis: Redis, keys: Keys, list: string): Pr
     const data = present.length > 0 ? await redis.hmget(keys.contactData(), ...present.map((c) => c.id)) : [];
     const contacts = present.map((c, i) => ({ id: c.id, created: c.created, fields: data[i] ? (JSON.parse(data[i]!) as Record<string, unknown>) : {} }));
     // One admission per scenario for the whole batch, not one per contact.
-    for (const candidate of onList) entered.set(candidate.record.name, await enrollMany(redis, keys, candidate, contacts, at));
+    for (const candidate of onList) entered.set(candidate.record.name, (await enrollMany(redis, keys, candidate, contacts, at)).admitted);
     const created = contacts.filter((c) => c.created);
     for (const candidate of created.length > 0 ? onCreated : []) {
-      const n = await enrollMany(redis, keys, candidate, created, at);
+      const n = (await enrollMany(redis, keys, candidate, created, at)).admitted;
       entered.set(candidate.record.name, (entered.get(candidate.record.name) ?? 0) + n);
     }
     for (const [name, n] of entered) if (n === 0) entered.delete(name);
@@ -103,22 +110,28 @@ async function runningVersions(redis: Redis, keys: Keys): Promise<Array<{ record
 
 /**
  * Contacts into one triggered scenario, those its rules let in now, in one admission.
- * Returns how many were admitted.
+ * Returns how many were admitted, and, when the rate limit held some back, the seconds until
+ * its window ends.
  */
-async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, contacts: Array<{ id: string; fields: Record<string, unknown> }>, at: Date): Promise<number> {
+async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }: Candidate, contacts: Array<{ id: string; fields: Record<string, unknown> }>, at: Date): Promise<{ admitted: number; limitedFor?: number }> {
   const nowS = Math.floor(at.getTime() / 1000);
   const { end } = scheduleOf(version);
-  if (end !== undefined && nowS >= end) return 0; // nobody enters after `end`
+  if (end !== undefined && nowS >= end) return { admitted: 0 }; // nobody enters after `end`
   const when = trigger.when;
   let ids = (when ? contacts.filter((c) => evaluate(when, fieldsView(c.fields))) : contacts).map((c) => c.id);
   const limit = rateLimitOf(trigger);
-  if (limit && ids.length > 0) ids = ids.slice(0, await allowedByRate(redis, keys, record.name, limit, at, ids.length));
+  let limitedFor: number | undefined;
+  if (limit && ids.length > 0) {
+    const allowed = await allowedByRate(redis, keys, record.name, limit, at, ids.length);
+    if (allowed < ids.length) limitedFor = PER_SECONDS[limit.per] - (nowS % PER_SECONDS[limit.per]);
+    ids = ids.slice(0, allowed);
+  }
   if (version.scenario.spec.exclusive && ids.length > 0) ids = await notBusy(redis, keys, ids, await otherExclusive(redis, keys, record.name));
   const { admitted } = await admit(redis, keys, {
     scenario: record.name, version: record.digest.slice(0, 12), entry: version.graph.entry, now: nowS, due: nowS,
     cap: version.scenario.spec.limits?.maxActive ?? 0, reenter: version.scenario.spec.entry.reentry === 'always', ids,
   });
-  return admitted;
+  return { admitted, limitedFor };
 }
 
 /** How many of `wanted` entries the rate limit still lets in this window (taken from it at once). */
