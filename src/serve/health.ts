@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { readiness } from '../state/readiness.js';
+import { readiness, roleOf } from '../state/readiness.js';
 import { loadAllScripts } from '../state/scripts.js';
 import type { ServeDeps } from './deps.js';
 
@@ -62,11 +62,3 @@ function readyCheck(redis: Redis): () => Promise<string | undefined> {
   };
 }
 
-/** As `relance health`: INFO may be forbidden by an ACL, which says nothing about the role. */
-async function roleOf(redis: Redis): Promise<string | undefined> {
-  try {
-    return /^role:(\w+)/m.exec(await redis.info('replication'))?.[1];
-  } catch {
-    return undefined;
-  }
-}

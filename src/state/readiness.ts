@@ -12,7 +12,7 @@ export interface Readiness {
 
 /**
  * Whether this process can use Redis right now: its connection is up and PING answers in time.
- * Cheap enough to poll every second; the future `/readyz` answers from it.
+ * Cheap enough to poll every second; `/readyz` and `relance health` answer from it.
  */
 export async function readiness(redis: Redis, { timeoutMs = 2_000 }: { timeoutMs?: number } = {}): Promise<Readiness> {
   const status = redis.status;
@@ -29,5 +29,14 @@ export async function readiness(redis: Redis, { timeoutMs = 2_000 }: { timeoutMs
     return { ready: false, status: redis.status, error: (err as Error).message };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** This Redis's replication role (`master`, `slave`), or nothing when INFO is not allowed (ACL). */
+export async function roleOf(redis: Redis): Promise<string | undefined> {
+  try {
+    return /^role:(\w+)/m.exec(await redis.info('replication'))?.[1];
+  } catch {
+    return undefined; // INFO may be forbidden (ACL): nothing to say then
   }
 }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { readiness } from '../../state/readiness.js';
+import { readiness, roleOf } from '../../state/readiness.js';
 import { describeRedis } from '../../state/redis-config.js';
 import { openRedis } from '../../state/resolve-redis.js';
 import { loadAllScripts } from '../../state/scripts.js';
@@ -53,13 +52,6 @@ async function check(): Promise<Health> {
   }
 }
 
-async function roleOf(redis: Redis): Promise<string | undefined> {
-  try {
-    return /^role:(\w+)/m.exec(await redis.info('replication'))?.[1];
-  } catch {
-    return undefined; // INFO may be forbidden (ACL): nothing to say then
-  }
-}
 
 function format(h: Health): string {
   const lines = [h.ready ? 'ready' : 'not ready'];
