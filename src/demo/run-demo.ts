@@ -84,7 +84,7 @@ export async function runDemo(redis: Redis, keys: Keys, validation: ValidationRe
         }
         // A salesperson does each call task a day after it appears.
         for (const task of await listTasks(redis, keys)) {
-          if (Date.parse(task.createdAt) + DAY <= now.getTime()) await completeTask(redis, keys, task.id, now);
+          if (Date.parse(task.createdAt) + DAY <= now.getTime()) await completeTask(redis, keys, task.id, now, 'engine');
         }
       },
     });

@@ -67,3 +67,9 @@ export async function logGlobal(redis: Redis, keys: Keys, event: LogEvent, now =
   const oldest = Math.max(0, now.getTime() - retentionDays() * 86_400_000);
   await redis.xadd(keys.globalEvents(), 'MINID', '~', oldest, '*', ...entryFields(event));
 }
+
+/** Logs an event of a scenario that sets no flag and wakes nobody (the script that moved the contact did). */
+export async function logOnly(redis: Redis, keys: Keys, scenario: string, event: LogEvent, now = event.at): Promise<void> {
+  const oldest = Math.max(0, now.getTime() - retentionDays() * 86_400_000);
+  await redis.xadd(keys.events(scenario), 'MINID', '~', oldest, '*', ...entryFields(event));
+}

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { logOnly, type EventSource } from './engage.js';
 import { RelanceError } from '../errors.js';
 import { minuteOf } from '../state/enrollment.js';
 import type { Keys } from '../state/keys.js';
@@ -47,7 +48,7 @@ export async function listTasks(redis: Redis, keys: Keys): Promise<TaskRecord[]>
  * (lua/complete-task.lua). Of two people marking the same task done, one wins; the other is told
  * the task is not open any more.
  */
-export async function completeTask(redis: Redis, keys: Keys, id: string, at: Date): Promise<TaskRecord> {
+export async function completeTask(redis: Redis, keys: Keys, id: string, at: Date, source: EventSource = 'cli'): Promise<TaskRecord> {
   const json = await redis.hget(keys.tasks(), id);
   if (!json) throw new UnknownTaskError(`no open task "${id}" (see \`relance task list\`)`);
   const task = JSON.parse(json) as TaskRecord;
@@ -61,5 +62,6 @@ export async function completeTask(redis: Redis, keys: Keys, id: string, at: Dat
     [id, task.contactId, task.step, next, nowS, keys.dueMember(task.scenario, minute), minute * 60]);
   if (outcome === 'unknown') throw new UnknownTaskError(`task "${id}" is not open any more: someone marked it done meanwhile`);
   if (outcome === 'paused') throw new TaskPausedError(`the contact of task "${id}" is paused in "${task.scenario}": resume it first`);
+  await logOnly(redis, keys, task.scenario, { type: 'task-done', contactId: task.contactId, source, at, step: task.step });
   return task;
 }

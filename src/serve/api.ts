@@ -76,7 +76,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ServeDeps): Promise<
     const { id } = request.params;
     const open = await redis.hexists(keys.tasks(), id);
     try {
-      const task = await completeTask(redis, keys, id, deps.clock.now());
+      const task = await completeTask(redis, keys, id, deps.clock.now(), 'api');
       return { ok: true, task: { id: task.id, scenario: task.scenario, step: task.step, email: task.email } };
     } catch (err) {
       if (err instanceof TaskPausedError) return sendError(reply, 409, 'TASK_PAUSED', err.message);

@@ -130,6 +130,9 @@ describe('/api/v1', () => {
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ ok: true, task: { id, scenario: 'calls', step: 'call' } });
     expect(await redis.hexists(keys.tasks(), id)).toBe(0);
+    // Logged once, as the API's.
+    const done = (await redis.xrange(keys.events('calls'), '-', '+')).filter(([, f]) => f[1] === 'task-done');
+    expect(done.map(([, f]) => f)).toEqual([expect.arrayContaining(['c', '1', 'o', 'api', 's', 'call'])]);
     const again = await call(url, path, {});
     expect(again.status).toBe(409);
     expect(await codeOf(again)).toBe('TASK_NOT_OPEN');
