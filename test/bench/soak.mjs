@@ -664,10 +664,20 @@ try {
   // Each (scenario, step, contact) has one Message-ID, whatever the attempt (src/delivery/render.ts).
   const secret = Buffer.from(SECRET);
   const domain = SENDER.split('@')[1];
+  // A Message-ID is one send's: scenario, step, contact and visit of the step (the ledger field's
+  // `since`). Each soak scenario visits each step once, so a step's send is found by its visit.
+  const visitOf = new Map(); // scenario|step|contactId → since
+  for (const scenario of Object.keys(SCENARIOS)) {
+    for (const field of Object.keys(ledgers[scenario])) {
+      const [contactId, step, since] = field.split('|');
+      visitOf.set(`${scenario}|${step}|${contactId}`, Number(since));
+    }
+  }
+  const idOf = (scenario, step, contactId) => messageIdFor({ secret, domain, scenario, step, contactId, visit: visitOf.get(`${scenario}|${step}|${contactId}`) });
   const byMessageId = new Map(); // message-id → { scenario, step, contactId }
   for (const scenario of Object.keys(SCENARIOS)) {
     for (const contactId of Object.keys(enrollments[scenario])) {
-      for (const step of SCENARIOS[scenario]) byMessageId.set(messageIdFor({ secret, domain, scenario, step, contactId }), { scenario, step, contactId });
+      for (const step of SCENARIOS[scenario]) byMessageId.set(idOf(scenario, step, contactId), { scenario, step, contactId });
     }
   }
   const receivedBy = new Map(); // message-id → messages
@@ -678,7 +688,6 @@ try {
     list.push(m);
     receivedBy.set(m.messageId, list);
   }
-  const idOf = (scenario, step, contactId) => messageIdFor({ secret, domain, scenario, step, contactId });
 
   // Sent (ledger) and the other outcomes.
   const ledgerCounts = {};
