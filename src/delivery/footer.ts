@@ -3,17 +3,25 @@ import { escapeHtml, renderTemplate, type RenderData } from './helpers.js';
 import { escapeAttribute, htmlToText } from './html.js';
 
 /**
- * Built-in unsubscribe footers (SPEC 3.3: in the scenario's language). The languages must match
+ * Built-in unsubscribe texts (SPEC 3.3: in the scenario's language): the email's footer, and the
+ * words of the unsubscribe page (`serve/unsubscribe.ts`). The languages must match
  * FOOTER_LANGUAGES in `validate/rules/unsubscribe.ts`, which refuses a scenario without one.
  */
-export const FOOTER_TEXTS: Readonly<Record<string, { question: string; action: string }>> = {
-  en: { question: 'No longer want to receive these emails?', action: 'Unsubscribe' },
-  fr: { question: 'Vous ne souhaitez plus recevoir ces emails ?', action: 'Se désinscrire' },
-  de: { question: 'Sie möchten diese E-Mails nicht mehr erhalten?', action: 'Abmelden' },
-  es: { question: '¿Ya no desea recibir estos correos?', action: 'Darse de baja' },
-  it: { question: 'Non desideri più ricevere queste email?', action: 'Annulla l’iscrizione' },
-  nl: { question: 'Wilt u deze e-mails niet meer ontvangen?', action: 'Afmelden' },
-  pt: { question: 'Não deseja mais receber estes e-mails?', action: 'Cancelar inscrição' },
+export const FOOTER_TEXTS: Readonly<Record<string, { question: string; action: string; done: string; invalid: string }>> = {
+  en: { question: 'No longer want to receive these emails?', action: 'Unsubscribe',
+    done: 'You are unsubscribed. You will not receive these emails any more.', invalid: 'This unsubscribe link is not valid.' },
+  fr: { question: 'Vous ne souhaitez plus recevoir ces emails ?', action: 'Se désinscrire',
+    done: 'Vous êtes désinscrit. Vous ne recevrez plus ces emails.', invalid: 'Ce lien de désinscription n’est pas valide.' },
+  de: { question: 'Sie möchten diese E-Mails nicht mehr erhalten?', action: 'Abmelden',
+    done: 'Sie sind abgemeldet. Sie erhalten diese E-Mails nicht mehr.', invalid: 'Dieser Abmeldelink ist ungültig.' },
+  es: { question: '¿Ya no desea recibir estos correos?', action: 'Darse de baja',
+    done: 'Se ha dado de baja. Ya no recibirá estos correos.', invalid: 'Este enlace de baja no es válido.' },
+  it: { question: 'Non desideri più ricevere queste email?', action: 'Annulla l’iscrizione',
+    done: 'Iscrizione annullata. Non riceverai più queste email.', invalid: 'Questo link di annullamento non è valido.' },
+  nl: { question: 'Wilt u deze e-mails niet meer ontvangen?', action: 'Afmelden',
+    done: 'U bent afgemeld. U ontvangt deze e-mails niet meer.', invalid: 'Deze afmeldlink is niet geldig.' },
+  pt: { question: 'Não deseja mais receber estes e-mails?', action: 'Cancelar inscrição',
+    done: 'A sua inscrição foi cancelada. Não receberá mais estes e-mails.', invalid: 'Este link de cancelamento não é válido.' },
 };
 
 function builtIn(language: string | undefined): string | undefined {

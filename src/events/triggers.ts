@@ -5,6 +5,7 @@ import { scheduleOf } from '../compile/schedule.js';
 import { evaluate } from '../conditions/evaluate.js';
 import { admit } from '../enroll/admit.js';
 import type { Keys } from '../state/keys.js';
+import { hitWindow } from '../state/rate-window.js';
 import { readScenarioRecords, readVersion, type ScenarioRecord, type VersionRecord } from '../state/scenario-store.js';
 import type { Trigger } from '../schema/scenario.gen.js';
 import { rateLimitOf, triggerFor, triggerMatches } from '../triggers/index.js';
@@ -122,8 +123,8 @@ async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }
   const limit = rateLimitOf(trigger);
   let limitedFor: number | undefined;
   if (limit && ids.length > 0) {
-    const allowed = await allowedByRate(redis, keys, record.name, limit, at, ids.length);
-    if (allowed < ids.length) limitedFor = PER_SECONDS[limit.per] - (nowS % PER_SECONDS[limit.per]);
+    const { allowed, retryAfter } = await allowedByRate(redis, keys, record.name, limit, at, ids.length);
+    if (allowed < ids.length) limitedFor = retryAfter;
     ids = ids.slice(0, allowed);
   }
   if (version.scenario.spec.exclusive && ids.length > 0) ids = await notBusy(redis, keys, ids, await otherExclusive(redis, keys, record.name));
@@ -135,9 +136,7 @@ async function enrollMany(redis: Redis, keys: Keys, { record, version, trigger }
 }
 
 /** How many of `wanted` entries the rate limit still lets in this window (taken from it at once). */
-async function allowedByRate(redis: Redis, keys: Keys, scenario: string, limit: { max: number; per: keyof typeof PER_SECONDS }, at: Date, wanted: number): Promise<number> {
-  const window = Math.floor(at.getTime() / 1000 / PER_SECONDS[limit.per]);
-  const key = keys.scratch(`rate:${scenario}:${window}`);
-  const [[, count]] = (await redis.multi().incrby(key, wanted).expire(key, PER_SECONDS[limit.per] * 2).exec()) as [[null, number], unknown];
-  return Math.max(0, Math.min(wanted, limit.max - (count - wanted)));
+async function allowedByRate(redis: Redis, keys: Keys, scenario: string, limit: { max: number; per: keyof typeof PER_SECONDS }, at: Date, wanted: number): Promise<{ allowed: number; retryAfter: number }> {
+  const hit = await hitWindow(redis, keys, `rate:${scenario}`, PER_SECONDS[limit.per], at, wanted);
+  return { allowed: Math.max(0, Math.min(wanted, limit.max - (hit.count - wanted))), retryAfter: hit.retryAfter };
 }

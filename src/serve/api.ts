@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isValidEmail, normalizeEmail } from '../contacts/normalize.js';
 import { TaskPausedError, UnknownTaskError, completeTask } from '../enroll/tasks.js';
 import { EVENT_TYPES, UnknownContactEventError, recordEvent, type EventType } from '../events/record-event.js';
-import { fireApiTrigger } from './api-trigger.js';
+import { enrollOnTrigger } from '../events/triggers.js';
 import { bearerGuard } from './bearer.js';
 import type { ServeDeps } from './deps.js';
+import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
 import { namesRealTask } from './task-status.js';
 import { MAX_WEBHOOK_EVENTS, recordWebhookEvents } from './webhook-events.js';
@@ -50,7 +51,8 @@ export async function apiRoutes(app: FastifyInstance, deps: ServeDeps): Promise<
     if (type === 'api') {
       const id = await redis.hget(keys.contactIds(), email);
       if (id === null) return sendError(reply, 404, 'NOT_FOUND', 'no contact with this address');
-      const { entered, limited } = await fireApiTrigger(redis, keys, id, email, at);
+      // The trigger's limit (SPEC 3.1: 30 a minute) is counted in Redis, across every process.
+      const { entered, limited } = await enrollOnTrigger(redis, keys, { type: 'api', email, at }, id);
       if (entered.length === 0 && limited.length > 0) {
         const wait = Math.min(...limited.map((l) => l.retryAfter));
         reply.header('retry-after', String(wait));
@@ -62,6 +64,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ServeDeps): Promise<
     const detail = data ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)])) : undefined;
     try {
       const recorded = await recordEvent(redis, keys, { type, email, scenario, step, form, at, source: 'api', detail });
+      countEvent(request.server, type, false);
       return { ok: true, enrolled: recorded.enrolled, woken: recorded.woken };
     } catch (err) {
       if (err instanceof UnknownContactEventError) return sendError(reply, 404, 'NOT_FOUND', 'no contact with this address');

@@ -1,9 +1,4 @@
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text into HTML text or a quoted attribute: nothing in it is ever markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { escapeHtml } from '../delivery/helpers.js';
 
 /**
  * Nothing on the page runs or loads anything: even a bug in the escaping could not run a script

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordForContact } from '../events/record-event.js';
 import { readScenarioRecord, readVersion } from '../state/scenario-store.js';
 import type { ServeDeps } from './deps.js';
+import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
 import { matchFormContact } from './form-contact.js';
 import { readFormFields } from './form-fields.js';
 import { FORM_PAGE_HEADERS, formPage, PAGE_HEADERS, thankYouPage } from './form-page.js';
-import { hitWindow } from './rate-limit.js';
+import { hitWindow } from '../state/rate-window.js';
 
 /** Submissions an address may make a minute, across every server process (held in Redis). */
 export const FORM_SUBMISSIONS_PER_IP_MINUTE = 10;
@@ -70,6 +71,7 @@ export async function formRoutes(app: FastifyInstance, deps: ServeDeps): Promise
     await recordForContact(redis, keys, match.contact.id, {
       type: 'form-submitted', email: match.contact.email, scenario, form: formId, at: now, source: 'form', detail: { ...read.fields },
     });
+    countEvent(app, 'form-submitted', false);
     return accepted(request, reply, form.title, read.fields);
   });
 }

@@ -5,6 +5,7 @@ import { verifyToken, type TokenPayload } from '../delivery/tokens.js';
 import { botClickSeconds, classify } from '../events/bots.js';
 import { recordForContact } from '../events/record-event.js';
 import type { ServeDeps } from './deps.js';
+import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
 
 /** The 43-byte transparent 1×1 GIF every open answers. */
@@ -84,6 +85,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
       type, email, scenario: p.scenario, step: p.step, visit: p.visit, at,
       source: type === 'opened' ? 'pixel' : 'link', bot: bot.bot, detail,
     });
+    countEvent(app, type, bot.bot);
   };
 
   app.get<Route>('/o/*', { schema: { params: pixelParams }, logLevel: QUIET }, async (request, reply) => {

@@ -1,22 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { footerLanguage, FOOTER_TEXTS } from '../delivery/footer.js';
-import { escapeAttribute } from '../delivery/html.js';
+import { escapeHtml } from '../delivery/helpers.js';
 import { verifyToken, type TokenPayload } from '../delivery/tokens.js';
 import { recordForContact } from '../events/record-event.js';
 import { readScenarioRecord, readVersion } from '../state/scenario-store.js';
 import type { ServeDeps } from './deps.js';
+import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
-
-/** The page's own words, in the footer's languages (delivery/footer.ts). */
-const WORDS: Readonly<Record<string, { done: string; invalid: string }>> = {
-  en: { done: 'You are unsubscribed. You will not receive these emails any more.', invalid: 'This unsubscribe link is not valid.' },
-  fr: { done: 'Vous êtes désinscrit. Vous ne recevrez plus ces emails.', invalid: 'Ce lien de désinscription n’est pas valide.' },
-  de: { done: 'Sie sind abgemeldet. Sie erhalten diese E-Mails nicht mehr.', invalid: 'Dieser Abmeldelink ist ungültig.' },
-  es: { done: 'Se ha dado de baja. Ya no recibirá estos correos.', invalid: 'Este enlace de baja no es válido.' },
-  it: { done: 'Iscrizione annullata. Non riceverai più queste email.', invalid: 'Questo link di annullamento non è valido.' },
-  nl: { done: 'U bent afgemeld. U ontvangt deze e-mails niet meer.', invalid: 'Deze afmeldlink is niet geldig.' },
-  pt: { done: 'A sua inscrição foi cancelada. Não receberá mais estes e-mails.', invalid: 'Este link de cancelamento não é válido.' },
-};
 
 // `/u/*`, not `/u/:token`: a token is longer than the router's 100-character maxParamLength.
 const params = { type: 'object', required: ['*'], properties: { '*': { type: 'string', maxLength: 2048 } } } as const;
@@ -49,13 +39,13 @@ export async function unsubscribeRoutes(app: FastifyInstance, deps: ServeDeps): 
 
   app.get<Route>('/u/*', { schema: { params } }, async (request, reply) => {
     const check = verifyToken(request.params['*'], secret, { kind: 'unsubscribe' });
-    if (!check.ok) return page(reply, 404, 'en', WORDS.en!.invalid);
+    if (!check.ok) return page(reply, 404, 'en', FOOTER_TEXTS.en!.invalid);
     const contact = await contactOf(check.payload);
     const language = await languageOf(check.payload, contact.language);
     const words = FOOTER_TEXTS[language] ?? FOOTER_TEXTS.en!;
-    const who = contact.email ? `<p><strong>${escapeText(contact.email)}</strong></p>` : '';
+    const who = contact.email ? `<p><strong>${escapeHtml(contact.email)}</strong></p>` : '';
     // action="": the form posts back to this very URL, whatever the proxy in front calls it.
-    const form = `<form method="post" action=""><input type="hidden" name="confirm" value="1"><button type="submit">${escapeText(words.action)}</button></form>`;
+    const form = `<form method="post" action=""><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(words.action)}</button></form>`;
     return page(reply, 200, language, words.question, `${who}${form}`);
   });
 
@@ -64,7 +54,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, deps: ServeDeps): 
     const oneClick = isOneClick(request.body);
     if (!check.ok) {
       if (oneClick) return sendError(reply, 404, 'NOT_FOUND', 'no such unsubscribe link');
-      return page(reply, 404, 'en', WORDS.en!.invalid);
+      return page(reply, 404, 'en', FOOTER_TEXTS.en!.invalid);
     }
     const p = check.payload;
     const contact = await contactOf(p);
@@ -74,10 +64,11 @@ export async function unsubscribeRoutes(app: FastifyInstance, deps: ServeDeps): 
         type: 'unsubscribed', email: contact.email, scenario: p.scenario, step: p.step, visit: p.visit,
         source: oneClick ? 'one-click' : 'page', at: clock.now(),
       });
+      countEvent(app, 'unsubscribed', false);
     }
     if (oneClick) return reply.code(200).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('unsubscribed\n');
     const language = await languageOf(p, contact.language);
-    return page(reply, 200, language, (WORDS[language] ?? WORDS.en!).done);
+    return page(reply, 200, language, (FOOTER_TEXTS[language] ?? FOOTER_TEXTS.en!).done);
   });
 }
 
@@ -89,15 +80,11 @@ export function isOneClick(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click';
 }
 
-function escapeText(text: string): string {
-  return escapeAttribute(text).replace(/'/g, '&#39;');
-}
-
 /** A small self-contained page (`heading` is text, `body` HTML); nothing from outside, not framed, not cached, no referrer. */
 function page(reply: FastifyReply, status: number, language: string, heading: string, body = ''): FastifyReply {
-  const html = `<!doctype html><html lang="${escapeText(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">`
-    + `<title>${escapeText(heading)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}button{font:inherit;padding:.5rem 1rem}</style></head>`
-    + `<body><h1 style="font-size:1.25rem">${escapeText(heading)}</h1>${body}</body></html>`;
+  const html = `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">`
+    + `<title>${escapeHtml(heading)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}button{font:inherit;padding:.5rem 1rem}</style></head>`
+    + `<body><h1 style="font-size:1.25rem">${escapeHtml(heading)}</h1>${body}</body></html>`;
   return reply.code(status)
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')

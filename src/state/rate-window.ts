@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from '../state/keys.js';
+import type { Keys } from './keys.js';
 
 export interface WindowHit {
   /** Hits in the current window, this one included. */
@@ -9,15 +9,15 @@ export interface WindowHit {
 }
 
 /**
- * Counts one hit in a fixed window held in Redis, so every `relance serve` process behind a load
- * balancer shares the count. The key expires with its window (twice its length: a clock skew
- * between processes never resets a count early).
+ * Counts `hits` (one by default) in a fixed window held in Redis, so every process shares the
+ * count: form posts per address, trigger entries per scenario. The key expires with its window
+ * (twice its length: a clock skew between processes never resets a count early).
  */
-export async function hitWindow(redis: Redis, keys: Keys, name: string, windowS: number, now: Date): Promise<WindowHit> {
+export async function hitWindow(redis: Redis, keys: Keys, name: string, windowS: number, now: Date, hits = 1): Promise<WindowHit> {
   const nowS = Math.floor(now.getTime() / 1000);
   const window = Math.floor(nowS / windowS);
   const key = keys.scratch(`${name}:${window}`);
-  const [[err, count]] = (await redis.multi().incr(key).expire(key, windowS * 2).exec()) as [[Error | null, number], unknown];
+  const [[err, count]] = (await redis.multi().incrby(key, hits).expire(key, windowS * 2).exec()) as [[Error | null, number], unknown];
   if (err) throw err;
   return { count, retryAfter: retryAfter(windowS, now) };
 }
