@@ -46,20 +46,51 @@ function entryFields(event: LogEvent): string[] {
   return out;
 }
 
+/** An event to record in a scenario, with the engagement flags it implies (none for a bot's). */
+export interface Engagement {
+  event: LogEvent;
+  flags: EngagementFlag[];
+}
+
+/** What recording one event did: the contact woken, a flag new (`first`), or no such contact. */
+export interface Engaged {
+  woken: boolean;
+  first: boolean;
+  /** The contact was erased since the event's email was sent: nothing was recorded. */
+  unknown: boolean;
+}
+
+/** Events per script call: a call blocks Redis while it runs, so a big batch goes in slices. */
+const PER_CALL = 256;
+
 /**
- * Records an event of a contact in a scenario (lua/engage.lua): one entry in the scenario's log;
- * unless a bot made it, the engagement `flags` it implies, and the contact woken if it waits.
- * `first` says whether a flag was new (the first open of that email, say): what counts contacts.
- * `now` (the engine's clock: the event's time unless told) is when the woken contact is due.
+ * Records events of contacts in one scenario, in order (lua/engage.lua): each is one entry in the
+ * scenario's log; unless a bot made it, the engagement `flags` it implies, and the contact woken
+ * if it waits. `first` says whether a flag was new (the first open of that email, say): what
+ * counts contacts. `now` (the engine's clock) is when a woken contact is due.
  */
-export async function engage(redis: Redis, keys: Keys, scenario: string, event: LogEvent, flags: EngagementFlag[], now = event.at): Promise<{ woken: boolean; first: boolean }> {
+export async function engageMany(redis: Redis, keys: Keys, scenario: string, items: Engagement[], now: Date): Promise<Engaged[]> {
   const nowS = Math.floor(now.getTime() / 1000);
   const minute = minuteOf(nowS);
-  const oldest = now.getTime() - retentionDays() * 86_400_000;
-  const [woken, first] = await runScript<[number, number]>(redis, 'engage',
-    [keys.events(scenario), keys.enrollments(scenario), keys.dueBucket(scenario, minute), keys.dueIndex(), keys.engagement(scenario)],
-    [event.contactId, nowS, keys.dueMember(scenario, minute), minute * 60, Math.max(0, oldest), event.bot ? '1' : '0', flags.length, ...flags.map(flagArg), ...entryFields(event)]);
-  return { woken: woken === 1, first: first === 1 };
+  const oldest = Math.max(0, now.getTime() - retentionDays() * 86_400_000);
+  const out: Engaged[] = [];
+  for (let from = 0; from < items.length; from += PER_CALL) {
+    const args: Array<string | number> = [nowS, keys.dueMember(scenario, minute), minute * 60, oldest];
+    for (const { event, flags } of items.slice(from, from + PER_CALL)) {
+      const fields = entryFields(event);
+      const set = event.bot ? [] : flags.map(flagArg);
+      args.push(event.contactId, event.bot ? '1' : '0', set.length, ...set, fields.length, ...fields);
+    }
+    const replies = await runScript<number[]>(redis, 'engage',
+      [keys.events(scenario), keys.enrollments(scenario), keys.dueBucket(scenario, minute), keys.dueIndex(), keys.engagement(scenario), keys.contactData()], args);
+    for (let i = 0; i < replies.length; i += 2) out.push({ woken: replies[i] === 1, first: replies[i + 1] === 1, unknown: replies[i] === -1 });
+  }
+  return out;
+}
+
+/** One event (engageMany of one); `now` is the event's time unless told. */
+export async function engage(redis: Redis, keys: Keys, scenario: string, event: LogEvent, flags: EngagementFlag[], now = event.at): Promise<Engaged> {
+  return (await engageMany(redis, keys, scenario, [{ event, flags }], now))[0]!;
 }
 
 /** Logs an event that concerns no scenario in particular (an unsubscribe typed at the CLI). */

@@ -62,6 +62,20 @@ function isAppleAddress(ip: string | undefined): boolean {
   return /^17\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
+// The same few user agents come back thousands of times a second: their verdict is kept.
+const verdicts = new Map<string, string | null>();
+
+/** The scanner a user agent names, or null. */
+function scannerOf(ua: string): string | null {
+  let verdict = verdicts.get(ua);
+  if (verdict === undefined) {
+    verdict = SCANNERS.find(([pattern]) => pattern.test(ua))?.[1] ?? null;
+    if (verdicts.size >= 1000) verdicts.clear();
+    verdicts.set(ua, verdict);
+  }
+  return verdict;
+}
+
 /** Whether an open or a click came from a machine, and which kind of machine. */
 export function classify(input: ClassifyInput): Classification {
   if (input.kind === 'click' && input.linkId === HONEYPOT) return { bot: true, reason: 'honeypot' };
@@ -69,7 +83,8 @@ export function classify(input: ClassifyInput): Classification {
   if (ua === '') return { bot: true, reason: 'no-user-agent' };
   // Gmail fetches images once per reader, when the reader opens the email: a real open.
   if (input.kind === 'open' && /GoogleImageProxy/i.test(ua)) return { bot: false };
-  for (const [pattern, reason] of SCANNERS) if (pattern.test(ua)) return { bot: true, reason };
+  const scanner = scannerOf(ua);
+  if (scanner) return { bot: true, reason: scanner };
   if (input.kind === 'open' && (ua === 'Mozilla/5.0' || isAppleAddress(input.ip))) return { bot: true, reason: 'apple-privacy-proxy' };
   if (input.kind === 'click' && input.deliveredAtMs !== undefined) {
     const window = (input.clickSeconds ?? DEFAULT_BOT_CLICK_SECONDS) * 1000;

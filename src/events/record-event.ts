@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { RelanceError } from '../errors.js';
 import { suppress } from '../contacts/suppression.js';
-import { engage, logGlobal, type EventSource, type EventType } from '../enroll/engage.js';
+import { engage, engageMany, logGlobal, type EventSource, type EventType, type LogEvent } from '../enroll/engage.js';
 import { wake, type EngagementFlag } from '../enroll/wake.js';
 import type { Keys } from '../state/keys.js';
 import { readScenarioRecords, readVersion } from '../state/scenario-store.js';
-import { enrollOnTrigger } from './triggers.js';
+import { enrollOnTrigger, enrollOnTriggers } from './triggers.js';
 
 export { EVENT_SOURCES, EVENT_TYPES, type EventSource, type EventType } from '../enroll/engage.js';
 
@@ -64,11 +64,11 @@ export async function recordForContact(redis: Redis, keys: Keys, id: string, eve
   if (suppressing) {
     await suppress(redis, keys, event.email, event.type === 'complained' ? 'complaint' : event.type === 'bounced' ? 'bounced' : 'unsubscribed', event.scenario ? `${event.scenario}/${event.step ?? ''}` : source, event.at);
   }
-  const logged = { type: event.type, contactId: id, source, at: event.at, step: event.step, visit: event.visit, bot: event.bot, detail: event.detail };
+  const logged = logEntry(id, event);
   let first = false;
   let woken = 0;
   if (event.scenario) {
-    const result = await engage(redis, keys, event.scenario, logged, event.bot ? [] : flagsOf(event));
+    const result = await engage(redis, keys, event.scenario, logged, flagsOf(event));
     first = result.first;
     if (result.woken) woken++;
   } else {
@@ -89,8 +89,40 @@ export async function recordForContact(redis: Redis, keys: Keys, id: string, eve
   return { contactId: id, woken, enrolled, first };
 }
 
+/** An event of a scenario that suppresses nothing (an open, a click), for a contact known by id. */
+export type ScenarioEvent = Omit<ContactEvent, 'email' | 'scenario'> & { scenario: string };
+
+/**
+ * Many such events at once (the opens and clicks the HTTP server heard in one moment): one script
+ * call per scenario, the entry triggers looked at once for all. Returns, for each, what it did, or
+ * undefined when its contact was erased since (nothing is recorded for it).
+ */
+export async function recordScenarioEvents(redis: Redis, keys: Keys, items: Array<{ id: string; event: ScenarioEvent }>, now: Date): Promise<Array<RecordedEvent | undefined>> {
+  const byScenario = new Map<string, number[]>();
+  for (const [i, { event }] of items.entries()) {
+    if (SUPPRESSING.has(event.type)) throw new Error(`recordScenarioEvents takes no ${event.type} event`);
+    const at = byScenario.get(event.scenario);
+    if (at) at.push(i);
+    else byScenario.set(event.scenario, [i]);
+  }
+  const out: Array<RecordedEvent | undefined> = new Array(items.length);
+  await Promise.all([...byScenario].map(async ([scenario, at]) => {
+    const engaged = await engageMany(redis, keys, scenario, at.map((i) => ({ event: logEntry(items[i]!.id, items[i]!.event), flags: flagsOf(items[i]!.event) })), now);
+    at.forEach((i, k) => { out[i] = engaged[k]!.unknown ? undefined : { contactId: items[i]!.id, woken: engaged[k]!.woken ? 1 : 0, enrolled: [], first: engaged[k]!.first }; });
+  }));
+  const people = items.flatMap(({ id, event }, i) => (out[i] && !event.bot ? [{ i, id, event }] : []));
+  const entries = await enrollOnTriggers(redis, keys, people);
+  people.forEach(({ i }, k) => { out[i]!.enrolled = entries[k]!.entered; });
+  return out;
+}
+
+function logEntry(id: string, event: Omit<ContactEvent, 'email'>): LogEvent {
+  return { type: event.type, contactId: id, source: event.source ?? 'cli', at: event.at, step: event.step, visit: event.visit, bot: event.bot, detail: event.detail };
+}
+
 /** The engagement an event records in the scenario it concerns (opens and clicks need their email). */
-function flagsOf(event: ContactEvent): EngagementFlag[] {
+function flagsOf(event: Omit<ContactEvent, 'email'>): EngagementFlag[] {
+  if (event.bot) return [];
   if (event.type === 'form-submitted') return [{ kind: 'form' }];
   if (event.type === 'converted') return [{ kind: 'converted' }];
   if (!event.step) return [];

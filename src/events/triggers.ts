@@ -13,7 +13,8 @@ import type { ContactEvent } from './record-event.js';
 
 const PER_SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
 
-type TriggerEvent = ContactEvent | { type: 'list-added' | 'api' | 'contact-created'; email: string; list?: string; at: Date };
+/** What a trigger looks at: the event's type, where it happened, and when. */
+type TriggerEvent = Pick<ContactEvent, 'scenario' | 'step' | 'form' | 'at'> & { type: ContactEvent['type'] | 'list-added' | 'api' | 'contact-created'; list?: string };
 
 /** A running scenario that a trigger event can enter, with the trigger that matched. */
 interface Candidate {
@@ -33,17 +34,28 @@ export interface TriggerEntry {
  * trigger's rate limit. Returns the scenarios it entered, and those whose limit said no.
  */
 export async function enrollOnTrigger(redis: Redis, keys: Keys, event: TriggerEvent, id: string): Promise<TriggerEntry> {
-  const out: TriggerEntry = { entered: [], limited: [] };
-  const on = triggerFor(event.type);
-  if (!on) return out;
-  const candidates = await triggeredBy(redis, keys, on, event);
-  if (candidates.length === 0) return out;
-  const data = await redis.hget(keys.contactData(), id);
-  const contact = { id, fields: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
-  for (const candidate of candidates) {
-    const { admitted, limitedFor } = await enrollMany(redis, keys, candidate, [contact], event.at);
-    if (admitted > 0) out.entered.push(candidate.record.name);
-    else if (limitedFor !== undefined) out.limited.push({ scenario: candidate.record.name, retryAfter: limitedFor });
+  return (await enrollOnTriggers(redis, keys, [{ event, id }]))[0]!;
+}
+
+/**
+ * The same for many events (those the HTTP server heard in one moment): the running scenarios are
+ * looked at once for all, and an event no trigger takes costs nothing more.
+ */
+export async function enrollOnTriggers(redis: Redis, keys: Keys, events: Array<{ event: TriggerEvent; id: string }>): Promise<TriggerEntry[]> {
+  const out = events.map((): TriggerEntry => ({ entered: [], limited: [] }));
+  const triggering = events.some(({ event }) => triggerFor(event.type) !== undefined);
+  const scenarios = triggering ? await runningVersions(redis, keys) : [];
+  for (const [i, { event, id }] of events.entries()) {
+    const on = triggerFor(event.type);
+    const candidates = on ? candidatesIn(scenarios, on, event) : [];
+    if (candidates.length === 0) continue;
+    const data = await redis.hget(keys.contactData(), id);
+    const contact = { id, fields: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
+    for (const candidate of candidates) {
+      const { admitted, limitedFor } = await enrollMany(redis, keys, candidate, [contact], event.at);
+      if (admitted > 0) out[i]!.entered.push(candidate.record.name);
+      else if (limitedFor !== undefined) out[i]!.limited.push({ scenario: candidate.record.name, retryAfter: limitedFor });
+    }
   }
   return out;
 }
@@ -78,8 +90,12 @@ export async function importTriggers(redis: Redis, keys: Keys, list: string): Pr
 }
 
 async function triggeredBy(redis: Redis, keys: Keys, on: Trigger['on'], event: { list?: string; form?: string; scenario?: string; step?: string }): Promise<Candidate[]> {
+  return candidatesIn(await runningVersions(redis, keys), on, event);
+}
+
+function candidatesIn(running: Array<{ record: ScenarioRecord; version: VersionRecord }>, on: Trigger['on'], event: { list?: string; form?: string; scenario?: string; step?: string }): Candidate[] {
   const out: Candidate[] = [];
-  for (const { record, version } of await runningVersions(redis, keys)) {
+  for (const { record, version } of running) {
     const trigger = version.scenario.spec.entry.triggers?.find((t) => t.on === on && triggerMatches(t, event));
     if (trigger) out.push({ record, version, trigger });
   }

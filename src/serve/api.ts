@@ -52,7 +52,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ServeDeps): Promise<
       const id = await redis.hget(keys.contactIds(), email);
       if (id === null) return sendError(reply, 404, 'NOT_FOUND', 'no contact with this address');
       // The trigger's limit (SPEC 3.1: 30 a minute) is counted in Redis, across every process.
-      const { entered, limited } = await enrollOnTrigger(redis, keys, { type: 'api', email, at }, id);
+      const { entered, limited } = await enrollOnTrigger(redis, keys, { type: 'api', at }, id);
       if (entered.length === 0 && limited.length > 0) {
         const wait = Math.min(...limited.map((l) => l.retryAfter));
         reply.header('retry-after', String(wait));

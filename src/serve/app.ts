@@ -34,8 +34,10 @@ export async function buildApp(deps: ServeDeps, options: AppOptions = {}): Promi
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks, here and for metrics: an async hook costs a promise on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {

@@ -1,20 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Cluster, Redis } from 'ioredis';
 import { HONEYPOT_LINK } from '../delivery/render.js';
-import { verifyToken, type TokenPayload } from '../delivery/tokens.js';
-import { botClickSeconds, classify } from '../events/bots.js';
-import { recordForContact } from '../events/record-event.js';
+import { verifyToken } from '../delivery/tokens.js';
+import { botClickSeconds } from '../events/bots.js';
 import type { ServeDeps } from './deps.js';
 import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
+import { TrackRecorder } from './track-recorder.js';
 
 /** The 43-byte transparent 1×1 GIF every open answers. */
 export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
-/** Events being recorded at once; past this, new ones are dropped (Redis is slow, the page must not be). */
-const MAX_IN_FLIGHT = 2000;
 // Every open and click would otherwise log two lines at info: warnings and errors only.
 const QUIET = 'warn';
+/** Link URLs kept in memory (about 200 bytes each). */
+const MAX_URLS = 50_000;
 const NO_STORE = 'no-store, no-cache, must-revalidate, max-age=0';
 // Wildcard routes (`/c/*`, not `/c/:token`): a token is longer than the router's 100-character
 // limit on a named parameter (maxParamLength), which would answer 414.
@@ -38,65 +38,31 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     : deps.redis.duplicate({ enableAutoPipelining: true });
   redis.on('error', () => undefined); // outages are reported once, by connection-watch.ts
   if (redis.status === 'wait') await redis.connect(); // lazyConnect, like the connection it copies
-  const clickSeconds = botClickSeconds();
-  const pending = new Set<Promise<unknown>>();
-  let queued: Array<() => void> = [];
-  let inFlight = 0;
-  let dropped = 0;
-  let failed = 0;
-  // Events of one turn of the event loop start together, so their commands share a pipeline
-  // write at each stage instead of a write each.
-  const flush = (): void => {
-    const batch = queued;
-    queued = [];
-    for (const start of batch) start();
-  };
+  const recorder = new TrackRecorder(redis, keys, app.log, botClickSeconds(), (type, bot) => countEvent(app, type, bot));
   app.addHook('onClose', async () => {
-    flush();
-    await Promise.allSettled([...pending]); // events already answered are still recorded
+    await recorder.close(); // events already answered are still recorded
     await redis.quit().catch(() => redis.disconnect());
   });
-
-  // Fire and forget, bounded: a slow Redis delays events, never answers; errors are only logged.
-  const later = (request: FastifyRequest, what: string, work: () => Promise<unknown>): void => {
-    if (inFlight >= MAX_IN_FLIGHT) {
-      if (dropped++ % 1000 === 0) request.log.warn({ dropped, inFlight }, `too many events being recorded: ${what} dropped`);
-      return;
-    }
-    inFlight++;
-    queued.push(() => {
-      const done: Promise<unknown> = work()
-        // In an outage every event fails: log the first and then one in a thousand.
-        .catch((err: unknown) => { if (failed++ % 1000 === 0) request.log.error({ err, failed }, `recording ${what} failed`); })
-        .finally(() => { inFlight--; pending.delete(done); });
-      pending.add(done);
-    });
-    if (queued.length === 1) setImmediate(flush);
-  };
-
-  const record = async (p: TokenPayload, type: 'opened' | 'clicked', bot: { bot: boolean; reason?: string }, at: Date): Promise<void> => {
-    const data = await redis.hget(keys.contactData(), p.contactId);
-    if (data === null) return; // the contact was erased since: nothing to record against
-    const email = String((JSON.parse(data) as { email?: unknown }).email ?? '');
-    const detail: Record<string, string> = {};
-    if (p.link !== undefined) detail.l = p.link;
-    if (bot.reason) detail.r = bot.reason;
-    await recordForContact(redis, keys, p.contactId, {
-      type, email, scenario: p.scenario, step: p.step, visit: p.visit, at,
-      source: type === 'opened' ? 'pixel' : 'link', bot: bot.bot, detail,
-    });
-    countEvent(app, type, bot.bot);
+  // Link id → URL, as stored at send time. An id is a digest of its URL, so a pair never changes:
+  // the ones seen are kept (a bounded number), and a click costs no read.
+  const urls = new Map<string, string>();
+  const linkUrl = async (scenario: string, link: string): Promise<string | undefined> => {
+    const key = `${scenario}\n${link}`;
+    const hit = urls.get(key);
+    if (hit !== undefined) return hit;
+    const url = safeUrl(await redis.hget(keys.links(scenario), link));
+    if (url === undefined) return undefined;
+    if (urls.size >= MAX_URLS) urls.delete(urls.keys().next().value!);
+    urls.set(key, url);
+    return url;
   };
 
   app.get<Route>('/o/*', { schema: { params: pixelParams }, logLevel: QUIET }, async (request, reply) => {
     const token = request.params['*'].replace(/\.gif$/, '');
     const at = clock.now();
     const check = verifyToken(token, secret, { kind: 'open', now: at });
-    if (check.ok) {
-      const bot = viaHead(request) ?? classify({ userAgent: request.headers['user-agent'], ip: request.ip, kind: 'open', nowMs: at.getTime() });
-      later(request, 'an open', () => record(check.payload, 'opened', bot, at));
-    }
-    return reply.code(200).header('cache-control', NO_STORE).header('pragma', 'no-cache').header('expires', '0').type('image/gif').send(PIXEL);
+    if (check.ok) recorder.add({ type: 'opened', payload: check.payload, at, userAgent: request.headers['user-agent'], ip: request.ip, bot: viaHead(request) });
+    return reply.code(200).header('cache-control', NO_STORE).type('image/gif').send(PIXEL);
   });
 
   app.get<Route>('/c/*', { schema: { params }, logLevel: QUIET }, async (request, reply) => {
@@ -109,20 +75,14 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     const link = linkId ?? check.payload.link;
     if (link === undefined || !LINK_ID.test(link) || (linkId !== undefined && check.payload.link !== undefined && linkId !== check.payload.link)) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
     const p = { ...check.payload, link };
-    const userAgent = request.headers['user-agent'];
+    const hit = { type: 'clicked' as const, payload: p, at, userAgent: request.headers['user-agent'], ip: request.ip, bot: viaHead(request) };
     if (link === HONEYPOT_LINK) {
-      const bot = classify({ userAgent, ip: request.ip, kind: 'click', nowMs: at.getTime(), linkId: link });
-      later(request, 'a click', () => record(p, 'clicked', bot, at));
+      recorder.add(hit);
       return reply.code(204).header('cache-control', NO_STORE).send();
     }
-    const stored = await redis.hget(keys.links(p.scenario), link);
-    const target = safeUrl(stored);
+    const target = await linkUrl(p.scenario, link);
     if (!target) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
-    later(request, 'a click', async () => {
-      const sent = p.visit === undefined ? null : await redis.hget(keys.ledger(p.scenario), `${p.contactId}|${p.step}|${p.visit}`);
-      const bot = viaHead(request) ?? classify({ userAgent, ip: request.ip, kind: 'click', nowMs: at.getTime(), linkId: link, deliveredAtMs: sentAtMs(sent), clickSeconds });
-      await record(p, 'clicked', bot, at);
-    });
+    recorder.add(hit);
     // no-referrer: the destination never sees the token.
     return reply.code(302).header('location', target).header('cache-control', NO_STORE).header('referrer-policy', 'no-referrer').send();
   });
@@ -142,11 +102,4 @@ function safeUrl(stored: string | null): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The delivery time of a ledger entry `sent|<messageId>|<epoch s>`, in ms; undefined unless sent. */
-export function sentAtMs(entry: string | null): number | undefined {
-  if (!entry?.startsWith('sent|')) return undefined;
-  const seconds = Number(entry.slice(entry.lastIndexOf('|') + 1));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }

@@ -8,6 +8,8 @@
 // same 43-byte GIF on one route (`/*`), no token, no Redis.
 // Also printed: the same server answering the pixel for invalid tokens (nothing to record), to
 // tell the app's own cost from recording's.
+// Printed for each run: the CPU per request of the server, Redis and the load tool (they share
+// the machine's cores, so what one saves the others can use).
 // Afterwards: waits until every event is in the scenario's log (they are recorded behind the
 // answer), then Redis bytes per event = MEMORY USAGE of the stream / XLEN.
 import { spawn } from 'node:child_process';
@@ -86,17 +88,35 @@ process.stdout.write(JSON.stringify({ listening: 'http://127.0.0.1:' + app.serve
 process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
 `;
 
-/** autocannon over `paths` (each request the next one), DURATION seconds. */
-async function load(base, paths) {
+const redisCpu = async () => {
+  const info = await redis.info('cpu');
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)[1]);
+};
+
+/**
+ * autocannon over `paths` (each request the next one), DURATION seconds, against `server`; with the
+ * CPU each party used per request (µs): the server, Redis, and the load tool (this process).
+ */
+async function load(server, paths) {
   let next = 0;
+  const before = [await processCpuSeconds(server.child.pid), await redisCpu(), process.cpuUsage()];
   const result = await autocannon({
-    url: base, connections: CONNECTIONS, duration: DURATION,
+    url: server.url, connections: CONNECTIONS, duration: DURATION,
     requests: [{ method: 'GET', headers: { 'user-agent': UA }, setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
   });
+  const own = process.cpuUsage(before[2]);
+  const per = (s) => Math.round((s * 1e6) / Math.max(1, result.requests.total));
+  result.cpu = {
+    serverSeconds: (await processCpuSeconds(server.child.pid)) - before[0],
+    server: per((await processCpuSeconds(server.child.pid)) - before[0]),
+    redis: per((await redisCpu()) - before[1]),
+    load: per((own.user + own.system) / 1e6),
+  };
   return result;
 }
 
-const summary = (r) => `${r.requests.total.toLocaleString('en')} requests in ${DURATION} s (${Math.round(r.requests.average).toLocaleString('en')}/s), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${r['2xx'].toLocaleString('en')} 2xx, ${r['3xx'].toLocaleString('en')} 3xx, ${r.non2xx - r['3xx']} other, ${r.errors} errors, ${r.timeouts} timeouts`;
+const summary = (r) => `${r.requests.total.toLocaleString('en')} requests in ${DURATION} s (${Math.round(r.requests.average).toLocaleString('en')}/s), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${r['2xx'].toLocaleString('en')} 2xx, ${r['3xx'].toLocaleString('en')} 3xx, ${r.non2xx - r['3xx']} other, ${r.errors} errors, ${r.timeouts} timeouts
+    CPU per request: server ${r.cpu.server} µs (${r.cpu.serverSeconds.toFixed(1)} s in all), Redis ${r.cpu.redis} µs, load tool ${r.cpu.load} µs`;
 
 try {
   // Setup.
@@ -131,13 +151,10 @@ try {
   await new Promise((r) => setTimeout(r, 500));
   const eventsBefore = await redis.xlen(keys.events(NAME));
 
-  const bareCpu0 = await processCpuSeconds(bare.child.pid);
-  const baseline = await load(bare.url, paths);
-  const bareCpu = (await processCpuSeconds(bare.child.pid)) - bareCpu0;
+  const baseline = await load(bare, paths);
 
-  const serveCpu0 = await processCpuSeconds(serve.child.pid);
   start = process.hrtime.bigint();
-  const result = await load(serve.url, paths);
+  const result = await load(serve, paths);
   const expected = eventsBefore + result['2xx'] + result['3xx'];
   let logged = await redis.xlen(keys.events(NAME));
   for (let last = -1, still = 0; logged < expected && still < 40; await new Promise((r) => setTimeout(r, 50))) {
@@ -146,19 +163,18 @@ try {
     last = logged;
   }
   const drained = seconds(start);
-  const serveCpu = (await processCpuSeconds(serve.child.pid)) - serveCpu0;
   // The same server answering the pixel for invalid tokens: what the app costs without recording.
   const invalid = paths.filter((p) => p.startsWith('/o/')).map((p) => p.replace(/\.([A-Za-z0-9_-]+)\.gif$/, '.AAAA$1.gif'));
-  const unrecorded = await load(serve.url, invalid);
+  const unrecorded = await load(serve, invalid);
   const streamBytes = await memoryUsage(redis, keys.events(NAME));
   const bytesPerEvent = streamBytes / logged;
   const ratio = result.requests.average / baseline.requests.average;
 
-  console.log(`relance serve: ${summary(result)}; CPU ${serveCpu.toFixed(1)} s`);
+  console.log(`relance serve: ${summary(result)}`);
   console.log(`  events logged: ${(logged - eventsBefore).toLocaleString('en')} of ${(expected - eventsBefore).toLocaleString('en')} answered (${Math.max(0, expected - logged)} dropped; ${serve.child.warnings} warnings/errors logged), all in the log ${drained.toFixed(1)} s after the load began`);
   console.log(`  Redis: event stream ${streamBytes.toLocaleString('en')} bytes for ${logged.toLocaleString('en')} entries (${bytesPerEvent.toFixed(0)} bytes/event)`);
   console.log(`  same server, pixel with invalid tokens (nothing recorded): ${summary(unrecorded)}`);
-  console.log(`baseline: bare fastify GIF route: ${summary(baseline)}; CPU ${bareCpu.toFixed(1)} s`);
+  console.log(`baseline: bare fastify GIF route: ${summary(baseline)}`);
   console.log(`ratio: ${ratio.toFixed(2)} of the bare route's throughput`);
   console.log(JSON.stringify({ bench: 'track', requests: result.requests.total, per_second: Math.round(result.requests.average), p99_ms: result.latency.p99, baseline_per_second: Math.round(baseline.requests.average), ratio: Number(ratio.toFixed(2)), redis_bytes_per_event: Math.round(bytesPerEvent) }));
 } finally {

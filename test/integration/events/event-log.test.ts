@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordEvent } from '../../../src/events/record-event.js';
+import { recordEvent, recordScenarioEvents } from '../../../src/events/record-event.js';
 import { VirtualClock } from '../../../src/time/clock.js';
 import { addContacts, enrollmentOf, install, scenarioFiles, startEngine } from '../../helpers/engine.js';
 import { testRedis } from '../../helpers/redis.js';
@@ -64,5 +64,22 @@ describe('the event log', () => {
     expect(fields.slice(0, 2)).toEqual(['e', 'unsubscribed']);
     expect(fields).toContain('cli');
     expect(await redis.hexists(keys.suppressed(), 'cy@example.org')).toBe(1);
+  });
+
+  it('records many events in one call, in order, across scenarios; an erased contact gets nothing', async () => {
+    const { redis, keys } = testRedis();
+    const [ada, bob, cy] = await addContacts(redis, keys, 'people', [{ email: 'ada@example.org' }, { email: 'bob@example.org' }, { email: 'cy@example.org' }]);
+    await redis.hdel(keys.contactData(), cy!); // erased since the email went out
+    const at = new Date('2026-06-01T08:00:00Z');
+    const open = (id: string, scenario: string, bot = false) => ({ id, event: { type: 'opened' as const, scenario, step: 'hello', visit: 7, at, source: 'pixel' as const, bot } });
+    const results = await recordScenarioEvents(redis, keys, [open(ada!, 'a'), open(bob!, 'b'), open(cy!, 'a'), open(bob!, 'a', true), open(ada!, 'a')], at);
+    // Nobody is enrolled: logged, no flag (the flags are the enrolled contacts' only).
+    expect(results.map((r) => r && { contactId: r.contactId, first: r.first })).toEqual([
+      { contactId: ada, first: false }, { contactId: bob, first: false }, undefined, { contactId: bob, first: false }, { contactId: ada, first: false },
+    ]);
+    const contacts = async (s: string) => (await redis.xrange(keys.events(s), '-', '+')).map(([, kv]) => [kv[3], kv.includes('b') ? 'bot' : 'person']);
+    expect(await contacts('a')).toEqual([[ada, 'person'], [bob, 'bot'], [ada, 'person']]);
+    expect(await contacts('b')).toEqual([[bob, 'person']]);
+    await expect(recordScenarioEvents(redis, keys, [{ id: ada!, event: { type: 'unsubscribed', scenario: 'a', at } }], at)).rejects.toThrow(/no unsubscribed event/);
   });
 });
