@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET, addContacts, enrollments, ensureBuilt, install, scenarioFiles, startWorker, waitFor } from '../../helpers/engine.js';
 import { REDIS_URL, testRedis } from '../../helpers/redis.js';
+import { startServe } from '../../helpers/serve.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { signToken } from '../../../src/delivery/tokens.js';
 import type { Keys } from '../../../src/state/keys.js';
 
 /**
@@ -42,8 +44,13 @@ const ONE_EMAIL = `  steps:
 
 /** Contact ids whose send is reserved by a batch but not started ("pending" in the ledger). */
 async function reservedNotStarted(redis: ReturnType<typeof testRedis>['redis'], keys: Keys, scenario: string): Promise<string[]> {
+  return (await reservedVisits(redis, keys, scenario)).map((f) => f.split('|')[0]!);
+}
+
+/** The same sends' ledger fields, `<contact>|<step>|<visit>`. */
+async function reservedVisits(redis: ReturnType<typeof testRedis>['redis'], keys: Keys, scenario: string): Promise<string[]> {
   const ledger = await redis.hgetall(keys.ledger(scenario));
-  return Object.entries(ledger).filter(([, v]) => v.startsWith('pending|')).map(([f]) => f.split('|')[0]!);
+  return Object.entries(ledger).filter(([, v]) => v.startsWith('pending|')).map(([f]) => f);
 }
 
 describe('last-moment checks and exact in-flight accounting', () => {
@@ -78,6 +85,45 @@ describe('last-moment checks and exact in-flight accounting', () => {
     // Everybody else got it once.
     const stats = await sink.stats();
     for (const p of list) if (!chosen.includes(p.email)) expect(stats.byRecipient[p.email]).toBe(1);
+  }, 120_000);
+
+  it('a one-click unsubscribe over HTTP while the batch is reserved: 200, and nothing starts for that address after it', async () => {
+    const { redis, keys } = testRedis();
+    const files = scenarioFiles();
+    files.scenario('letter', ONE_EMAIL);
+    const list = people(300);
+    await addContacts(redis, keys, 'people', list);
+    await install(redis, keys, files.dir, new Date());
+    const server = await startServe(keys, { RELANCE_SECRET: SECRET });
+    try {
+      await startWorker({ keys, smtpUrl: sink.url, concurrency: 2 });
+      const reserved = await waitFor(async () => {
+        const fields = await reservedVisits(redis, keys, 'letter');
+        return fields.length >= 40 ? fields : undefined;
+      }, 30_000, 'batches to be reserved and sending', 20);
+      // The link each of these emails carries: the token names the send's contact, step and visit.
+      const chosen = reserved.slice(-20).map((field) => {
+        const [contactId, step, visit] = field.split('|') as [string, string, string];
+        return { email: list[Number(contactId) - 1]!.email, token: signToken({ scenario: 'letter', contactId, step, visit: Number(visit), kind: 'unsubscribe' }, SECRET) };
+      });
+      const answered = new Map<string, number>();
+      await Promise.all(chosen.map(async ({ email, token }) => {
+        const res = await fetch(`${server.url}/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('location')).toBeNull();
+        answered.set(email, Date.now());
+        expect(await redis.hexists(keys.suppressed(), email)).toBe(1); // suppressed before the answer
+      }));
+
+      await waitFor(async () => [...(await enrollments(redis, keys, 'letter')).values()].every((e) => e.status === 'finished'), 60_000, 'every contact to finish', 200);
+      const messages = await sink.messages();
+      expect(messages.filter((m) => m.to.some((to) => answered.has(to) && m.startedAt >= answered.get(to)!))).toEqual([]);
+      expect(chosen.filter(({ email }) => messages.some((m) => m.to.includes(email))).length).toBeLessThanOrEqual(POOL);
+      const stats = await sink.stats();
+      for (const p of list) if (!answered.has(p.email)) expect(stats.byRecipient[p.email]).toBe(1);
+    } finally {
+      await server.stop();
+    }
   }, 120_000);
 
   it('a pause while batches are reserved: no transaction starts after it returns; a resume sends the rest, once each', async () => {
