@@ -7,6 +7,7 @@ import { footerLanguage, renderFooter } from './footer.js';
 import { compileTemplate, escapeHtml, type RenderData, type TemplateMode } from './helpers.js';
 import { escapeAttribute, htmlToText, insertAfterBodyStart, insertBeforeBodyEnd, isDocument, rewriteLinks } from './html.js';
 import { linkDigest, signToken, type Secret, type TokenKind } from './tokens.js';
+import { verpAddress } from './verp.js';
 
 /**
  * Renders one email for one contact at send time (SPEC 3.2: content is bound late, so the text
@@ -32,6 +33,8 @@ export interface RenderedEmail {
   headers: Record<string, string>;
   /** `<…@messageIdDomain>`, one per send: scenario, step, contact and visit; the same on a retry. */
   messageId: string;
+  /** The envelope sender (VERP, `bounces+<id>@domain`: see verp.ts); the From address when unset. */
+  returnPath?: string;
   /** Tracked links (link id → URL): stored before the send, resolved by the click route. */
   links?: Map<string, string>;
   inReplyTo?: string;
@@ -94,6 +97,8 @@ export interface RenderInput {
   visit?: number;
   /** Address of the mailto: List-Unsubscribe (default `unsubscribe@<messageIdDomain>`). */
   unsubscribeMailto?: string;
+  /** Where bounces go (RELANCE_BOUNCE_ADDRESS; default `bounces@<messageIdDomain>`, `off` for the From address): see verp.ts. */
+  bounceAddress?: string;
   now?: Date;
 }
 
@@ -319,6 +324,8 @@ export function renderEmail(input: RenderInput): RenderedEmail {
     links,
     language,
   };
+  const returnPath = verpAddress(input.bounceAddress, input.messageIdDomain, messageId);
+  if (returnPath) email.returnPath = returnPath;
   if (replyTo) email.replyTo = replyTo;
   if (inReplyTo) email.inReplyTo = inReplyTo;
   if (references) email.references = references;

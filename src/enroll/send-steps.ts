@@ -18,6 +18,8 @@ export interface BeginSend {
   nowS: number;
   /** Tracked links of the email (link id → URL), stored before it can go out: the click route reads them. */
   links?: ReadonlyMap<string, string>;
+  /** Its Message-ID's 32 hex digits (delivery/verp.ts `sendIdOf`): indexed when the send goes, for the replies and bounces that name it. */
+  sendId?: string;
 }
 
 export interface FinishSend {
@@ -43,7 +45,7 @@ export type SendStepAnswer = 'go' | Withdrawal | 'ok';
  * reservation is released. A finish records a transaction's outcome.
  */
 export async function runSendSteps(redis: Redis, keys: Keys, steps: SendStep[]): Promise<SendStepAnswer[]> {
-  const names = [keys.suppressed()];
+  const names = [keys.suppressed(), keys.messageIds()];
   const index = new Map<string, number>();
   const at = (key: string): number => {
     let i = index.get(key);
@@ -55,7 +57,7 @@ export async function runSendSteps(redis: Redis, keys: Keys, steps: SendStep[]):
     if (step.kind === 'begin') {
       for (const [id, url] of step.links ?? []) args.push('n', at(keys.links(step.scenario)), id, url);
       args.push('b', at(keys.ledger(step.scenario)), at(keys.scenario(step.scenario)), at(keys.enrollments(step.scenario)), at(step.quotaKey),
-        step.ledgerField, step.owner, step.nowS, step.contactId, step.enrollment, step.email);
+        step.ledgerField, step.owner, step.nowS, step.contactId, step.enrollment, step.email, step.sendId ?? '', `${step.scenario}|${step.ledgerField}`);
     } else {
       args.push('f', at(keys.ledger(step.scenario)), step.ledgerField, step.value, step.suppress?.email ?? '', step.suppress?.record ?? '');
       if (step.thread) args.push('t', at(keys.threads(step.scenario)), `${step.thread.contactId}|${step.thread.step}`, step.thread.messageId);

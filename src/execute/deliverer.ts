@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { runSendSteps } from '../enroll/send-steps.js';
 import { chooseVariant, DEFAULT_PUBLIC_URL, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
 import { signToken, type Secret } from '../delivery/tokens.js';
+import { sendIdOf } from '../delivery/verp.js';
 import type { Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import type { Clock } from '../time/clock.js';
@@ -18,6 +19,8 @@ export interface DelivererOptions {
   secret: Secret;
   clock: Clock;
   publicUrl?: string;
+  /** The envelope sender's address, VERP-tagged per send (RELANCE_BOUNCE_ADDRESS; see delivery/verp.ts). */
+  bounceAddress?: string;
   /** How long a worker keeps a scenario's templates before reading them again. */
   templateTtlMs?: number;
 }
@@ -71,6 +74,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
           ? scenario.spec.form.url ?? `${(options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '')}/f/${scenarioName}/${scenario.spec.form.id}?t=${signToken({ scenario: scenarioName, contactId: contact.id, step: step.id, kind: 'view', visit }, options.secret)}`
           : undefined,
         publicUrl: options.publicUrl,
+        bounceAddress: options.bounceAddress,
         secret: options.secret,
         messageIdDomain: senderDomain,
         thread,
@@ -78,7 +82,7 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
         now: options.clock.now(),
       });
       const links = storedLinks.unstored(scenarioName, mail.links);
-      const go = await launcher.begin(links.size > 0 ? { ...attempt.begin, links } : attempt.begin);
+      const go = await launcher.begin({ ...attempt.begin, sendId: sendIdOf(mail.messageId), ...(links.size > 0 ? { links } : {}) });
       storedLinks.stored(scenarioName, links);
       if (go !== 'go') throw new SendWithdrawn(go);
       let sent: SendResult;

@@ -31,7 +31,7 @@ export function startRuntime(options: RuntimeOptions): { engine: Engine; stop: (
   const clock = options.clock ?? systemClock;
   const transportConfig = resolveTransportConfig(env);
   const transport = createTransport(transportConfig);
-  const deliverer = templateDeliverer({ redis: options.redis, keys: options.keys, transport, secret: resolveSecret({ env }), clock, publicUrl: env.RELANCE_PUBLIC_URL });
+  const deliverer = templateDeliverer({ redis: options.redis, keys: options.keys, transport, secret: resolveSecret({ env }), clock, publicUrl: env.RELANCE_PUBLIC_URL, bounceAddress: env.RELANCE_BOUNCE_ADDRESS });
   const workerId = `${hostname()}:${process.pid}`;
   const engine = new Engine({
     redis: options.redis, workerRedis: options.workerRedis, keys: options.keys, clock, deliverer,

@@ -50,6 +50,8 @@ export class Keys {
   globalEvents = () => this.k('events');
   /** Tracked links of the scenario's emails: link id (digest of the URL) → URL, written before the send. */
   links = (name: string) => this.k('links', name);
+  /** Every send's Message-ID (its 32 hex digits) → `<scenario>|<contact>|<step>|<since>`: what a reply or a bounce answers. */
+  messageIds = () => this.k('message-ids');
   /** The Message-ID last sent for an email step that a later step replies to: `<contact id>|<step>` → id. */
   threads = (name: string) => this.k('threads', name);
   /** Sends per sender, provider and week: the atomic quota counters. */

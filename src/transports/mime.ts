@@ -53,7 +53,7 @@ export function buildMessage(mail: RenderedEmail, date = new Date()): BuiltMessa
     `--${boundary}--`,
     '',
   ].join('\r\n');
-  return { raw, envelope: { from, to: [to] } };
+  return { raw, envelope: { from: mail.returnPath ? normalizeAddress(mail.returnPath) : from, to: [to] } };
 }
 
 function part(type: string, content: string): string[] {

@@ -71,7 +71,8 @@ describe('SMTP transport against a real SMTP server (separate process)', () => {
 
     expect(await sink.received('jane@example.com')).toBe(1);
     const [message] = await sink.messages({ to: 'jane@example.com' });
-    expect(message!.from).toBe('hello@acme.example');
+    // The envelope sender is VERP-tagged with the send's id: a bounce names the send it is about.
+    expect(message!.from).toBe(`bounces+${/^<([0-9a-f]{32})@/.exec(email.messageId)![1]}@mail.acme.example`);
     const mime = parseMime(message!.raw!);
     expect(header(mime, 'Message-ID')).toBe(email.messageId);
     expect(header(mime, 'In-Reply-To')).toBe('<first-email@mail.acme.example>');
