@@ -65,3 +65,27 @@ export async function readErrors(redis: Redis, keys: Keys, scenario: string, sam
   for (let i = 0; i + 1 < flat.length && out.length < samples; i += 2) out.push({ contactId: flat[i]!, reason: flat[i + 1]! });
   return { count: await redis.hlen(keys.errors(scenario)), samples: out };
 }
+
+/** Every enrollment of a scenario, a page at a time (HSCAN, never the whole hash at once). */
+export async function eachEnrollment(redis: Redis, keys: Keys, scenario: string, each: (id: string, e: Enrollment) => void): Promise<void> {
+  await eachField(redis, keys.enrollments(scenario), (id, value) => each(id, unpackEnrollment(value)));
+}
+
+/** Every engagement record of a scenario (JSON, see conditions/contact-state.ts), a page at a time. */
+export async function eachEngagement(redis: Redis, keys: Keys, scenario: string, each: (id: string, json: string) => void): Promise<void> {
+  await eachField(redis, keys.engagement(scenario), each);
+}
+
+/** Every run in error of a scenario, with its reason, a page at a time. */
+export async function eachError(redis: Redis, keys: Keys, scenario: string, each: (id: string, reason: string) => void): Promise<void> {
+  await eachField(redis, keys.errors(scenario), each);
+}
+
+async function eachField(redis: Redis, key: string, each: (field: string, value: string) => void): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, page] = await redis.hscan(key, cursor, 'COUNT', 1000);
+    cursor = next;
+    for (let i = 0; i < page.length; i += 2) each(page[i]!, page[i + 1]!);
+  } while (cursor !== '0');
+}

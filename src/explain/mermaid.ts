@@ -1,19 +1,36 @@
 import type { StepGraph } from '../schema/compiled.js';
 import { stepDefinition } from '../steps/index.js';
 
-/** A Mermaid flowchart of the step graph, for pull-request comments and docs. */
-export function mermaidDiagram(graph: StepGraph): string {
+/** Contacts at a step now and contacts who went through it (the live view's numbers). */
+export interface NodeCounts {
+  now: number;
+  through: number;
+}
+
+/**
+ * A Mermaid flowchart of the step graph, for pull-request comments and docs. With `counts`, each
+ * node shows who is there now and who went through, and each edge into a step that has no other
+ * way in shows how many took it: those there now and those gone on (a step several edges lead
+ * to is counted on its node only).
+ */
+export function mermaidDiagram(graph: StepGraph, counts?: ReadonlyMap<string, NodeCounts>): string {
   const lines = ['flowchart TD'];
   const node = (id: string): string => `s_${id.replace(/-/g, '_')}`;
+  const incoming = new Map<string, number>();
+  for (const id of graph.order) for (const e of graph.steps[id]!.edges) if (e.to) incoming.set(e.to, (incoming.get(e.to) ?? 0) + 1);
   let ends = 0;
   for (const id of graph.order) {
     const { step, edges } = graph.steps[id]!;
-    const label = escape(`${id}: ${stepDefinition(step).summary(step as never)}`);
+    const c = counts?.get(id);
+    const label = escape(`${id}: ${stepDefinition(step).summary(step as never)}`) + (c ? `<br/>${c.now} now · ${c.through} through` : '');
     const shape = step.type === 'condition' || step.type === 'branch' ? `{"${label}"}` : step.type === 'exit' ? `(["${label}"])` : `["${label}"]`;
     lines.push(`  ${node(id)}${shape}`);
     for (const e of edges) {
       const target = e.to ? node(e.to) : `end_${++ends}(["end"])`;
-      lines.push(`  ${node(id)} -->${e.label === 'next' ? '' : `|${escape(e.label)}|`} ${target}`);
+      const into = e.to && incoming.get(e.to) === 1 ? counts?.get(e.to) : undefined;
+      const taken = into ? into.now + into.through : undefined; // who entered the step: there now, or gone on
+      const text = [e.label === 'next' ? '' : escape(e.label), taken === undefined ? '' : String(taken)].filter(Boolean).join(' · ');
+      lines.push(`  ${node(id)} -->${text ? `|${text}|` : ''} ${target}`);
     }
   }
   return lines.join('\n');

@@ -1,5 +1,9 @@
 import { changeContactState, changeScenarioState, type LifecycleAction } from '../../lifecycle/lifecycle.js';
+import { readLiveView } from '../../lifecycle/live-view.js';
+import { liveViewMermaid, liveViewText } from '../../lifecycle/live-view-text.js';
 import { readStatus, type ScenarioStatus } from '../../lifecycle/status.js';
+import { readVersion } from '../../state/scenario-store.js';
+import { InputNotFoundError } from '../../errors.js';
 import { withState } from '../state.js';
 
 export async function lifecycle(action: LifecycleAction, scenario: string, options: { contact?: string }): Promise<void> {
@@ -19,7 +23,8 @@ export async function lifecycle(action: LifecycleAction, scenario: string, optio
 
 const DOT: Record<ScenarioStatus['colour'], string> = { red: 'red', orange: 'orange', green: 'green' };
 
-export async function status(scenario: string | undefined, options: { json?: boolean }): Promise<void> {
+export async function status(scenario: string | undefined, options: { json?: boolean; watch?: boolean; mermaid?: boolean; interval?: string }): Promise<void> {
+  if (scenario) return liveStatus(scenario, options);
   const rows = await withState(({ redis, keys }) => readStatus(redis, keys, scenario));
   if (options.json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -36,13 +41,29 @@ export async function status(scenario: string | undefined, options: { json?: boo
     String((r.byStatus.finished ?? 0) + (r.byStatus.replied ?? 0)),
   ]);
   process.stdout.write(columns([header, ...table]) + '\n');
-  const one = scenario ? rows[0] : undefined;
-  if (one) {
-    process.stdout.write(`\nStep                          type        now  went through\n${one.bySteps.map((s) => `  ${s.step.padEnd(28)} ${s.type.padEnd(10)} ${String(s.count).padStart(4)}  ${String(s.through).padStart(12)}`).join('\n')}\n`);
-    const outcomes = Object.entries(one.outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
-    if (outcomes) process.stdout.write(`\nFinished runs: ${outcomes}\n`);
-    if (one.errors.count) process.stdout.write(`\n${one.errors.count} in error, for example:\n${one.errors.samples.map((e) => `  contact ${e.contactId}: ${e.reason}`).join('\n')}\n`);
-  }
+}
+
+/**
+ * One scenario's live view: per step, who is there now and why, who went through, what the
+ * email's receivers did. `--watch` redraws it in place every `--interval` seconds until Ctrl-C.
+ */
+async function liveStatus(scenario: string, options: { json?: boolean; watch?: boolean; mermaid?: boolean; interval?: string }): Promise<void> {
+  const every = Math.max(1, Number(options.interval ?? 2)) * 1000;
+  await withState(async ({ redis, keys }) => {
+    for (;;) {
+      const view = await readLiveView(redis, keys, scenario);
+      if (!view) throw new InputNotFoundError(`no scenario "${scenario}" in the running state`);
+      const version = await readVersion(redis, keys, scenario, view.status.version);
+      const zone = version?.schedule?.zone ?? 'UTC';
+      const text = options.json ? JSON.stringify(view, null, 2) + '\n'
+        : options.mermaid && version ? '```mermaid\n' + liveViewMermaid(view, version.graph) + '\n```\n'
+        : liveViewText(view, zone);
+      // In place: home and clear, then the view (a terminal keeps no scrollback of the old ones).
+      process.stdout.write(options.watch && process.stdout.isTTY ? `\x1b[H\x1b[2J${text}` : text);
+      if (!options.watch) return;
+      await new Promise((resolve) => setTimeout(resolve, every));
+    }
+  });
 }
 
 function columns(rows: string[][]): string {
