@@ -104,8 +104,11 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description('state, version, revision, contacts by status and colour of each scenario')
-    .argument('[scenario]', 'one scenario, with contacts per step')
+    .argument('[scenario]', 'one scenario: the live view, per step who is there and why, who went through, the email rates')
     .option('--json', 'print JSON')
+    .option('--watch', 'with a scenario: redraw the live view in place until Ctrl-C')
+    .option('--interval <seconds>', 'with --watch: seconds between refreshes', '2')
+    .option('--mermaid', 'with a scenario: the step graph with live counts, as Mermaid')
     .action(async (scenario: string | undefined, options) => (await import('./commands/lifecycle.js')).status(scenario, options));
 
   program
@@ -157,6 +160,12 @@ export function buildProgram(): Command {
     .option('--step <id>', 'the email step')
     .option('--form <id>', 'for form-submitted: the form')
     .action(async (type: string, email: string, options) => (await import('./commands/events.js')).event(type, email, options));
+
+  program
+    .command('inbound')
+    .description('take messages that came back: replies, auto-replies, bounces, complaints, mail to the unsubscribe address')
+    .argument('[paths...]', 'message files (.eml), folders (every file in them), or - for standard input (default)')
+    .action(async (paths: string[]) => (await import('./commands/inbound.js')).inbound(paths));
 
   const task = program.command('task').description('manual tasks (task steps)');
   task.command('list').description('open tasks').action(async () => (await import('./commands/events.js')).tasks());

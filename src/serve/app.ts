@@ -9,6 +9,9 @@ import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { trackRoutes } from './track.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
+import { webhookRoutes } from './webhooks/index.js';
+import { inboundRoutes } from './inbound.js';
+import { reportRoutes } from './reports.js';
 
 export interface AppOptions {
   /** Behind a reverse proxy: trust its X-Forwarded-For for client addresses (RELANCE_TRUST_PROXY). */
@@ -54,5 +57,8 @@ export async function buildApp(deps: ServeDeps, options: AppOptions = {}): Promi
   await app.register(unsubscribeRoutes, deps);
   await app.register(formRoutes, deps);
   await app.register(apiRoutes, deps);
+  await app.register(webhookRoutes, deps);
+  await app.register(inboundRoutes, deps);
+  await app.register(reportRoutes, deps);
   return app;
 }

@@ -7,6 +7,7 @@ import type { Keys } from '../state/keys.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { buildApp } from './app.js';
 import type { ServeDeps } from './deps.js';
+import { reportAccess } from './report-access.js';
 
 export interface ServeOptions {
   redis: Redis;
@@ -31,6 +32,9 @@ export function serveDeps(options: ServeOptions): ServeDeps {
     publicUrl: (env.RELANCE_PUBLIC_URL ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ''),
     apiTokens: list(env.RELANCE_API_TOKENS),
     webhookSecret: env.RELANCE_WEBHOOK_SECRET || undefined,
+    mailgunSigningKey: env.RELANCE_MAILGUN_SIGNING_KEY || undefined,
+    sendgridPublicKey: env.RELANCE_SENDGRID_PUBLIC_KEY || undefined,
+    reports: reportAccess(env),
     log: options.log,
   };
 }
