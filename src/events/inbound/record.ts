@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { normalizeEmail } from '../../contacts/normalize.js';
 import { engage, logGlobal, type EventType } from '../../enroll/engage.js';
 import { renderInline } from '../../execute/render-inline.js';
-import { unpackEnrollment } from '../../state/enrollment.js';
+import { readEnrollment } from '../../enroll/read.js';
 import type { Keys } from '../../state/keys.js';
 import { IN_PROGRESS, readScenarioRecords, readVersion } from '../../state/scenario-store.js';
 import { recordForContact } from '../record-event.js';
@@ -109,9 +109,8 @@ async function findBySubject(redis: Redis, keys: Keys, email: string, subject: s
   let best: SendRef | undefined;
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     if (record.state === 'archived') continue;
-    const value = await redis.hget(keys.enrollments(record.name), id);
-    if (!value) continue;
-    const enrollment = unpackEnrollment(value);
+    const enrollment = await readEnrollment(redis, keys, record.name, id);
+    if (!enrollment) continue;
     const version = await readVersion(redis, keys, record.name, enrollment.version);
     if (!version) continue;
     for (const stepId of version.graph.order) {
@@ -148,8 +147,8 @@ async function replyEverywhere(redis: Redis, keys: Keys, contactId: string, answ
   const out: string[] = [];
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     if (record.state === 'archived' || record.name === answered) continue;
-    const value = await redis.hget(keys.enrollments(record.name), contactId);
-    if (!value || !IN_PROGRESS.includes(unpackEnrollment(value).status)) continue;
+    const enrollment = await readEnrollment(redis, keys, record.name, contactId);
+    if (!enrollment || !IN_PROGRESS.includes(enrollment.status)) continue;
     await engage(redis, keys, record.name, { type: 'replied', contactId, source: 'inbound', at, detail: answered ? { via: answered } : {} }, [{ kind: 'replied', step: '*' }]);
     out.push(record.name);
   }
