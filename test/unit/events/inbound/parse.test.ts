@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../../src/synthetic/random.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -31,16 +32,7 @@ async function failure(raw: Buffer): Promise<InboundParseError> {
 }
 
 /** A seeded generator: the junk and the mutations are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const KINDS: InboundKind[] = ['reply', 'auto-reply', 'hard-bounce', 'soft-bounce', 'complaint', 'unsubscribe', 'unmatched'];
 function expectWellFormed(message: InboundMessage): void {
