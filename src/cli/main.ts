@@ -132,6 +132,16 @@ export function buildProgram(): Command {
     .action(async (options) => (await import('./commands/doctor.js')).doctor(options));
 
   program
+    .command('report')
+    .description('write reports/<scenario>-<date>.zip per scenario: Resume.csv, Global.csv, Formulaire_<form>.csv (docs/reports.md)')
+    .argument('[scenarios...]', 'scenario names (default: every applied scenario)')
+    .option('--out <dir>', 'folder to write the zips to', 'reports')
+    .option('--delimiter <char>', 'CSV delimiter: , ; | or tab (; for French Excel: numbers then take a decimal comma)', ',')
+    .option('--since <date>', 'only emails sent (and forms submitted) from this date, in the scenario time zone')
+    .option('--until <date>', 'only emails sent (and forms submitted) until this date, included')
+    .action(async (scenarios: string[], options) => (await import('./commands/report.js')).report(scenarios, options));
+
+  program
     .command('worker')
     .description('run scheduled work (sends, waits, webhooks) until stopped; start several to share the load')
     .option('--concurrency <n>', 'batches processed at once', '4')

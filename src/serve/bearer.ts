@@ -31,7 +31,7 @@ export function bearerGuard(tokens: readonly string[], options: { basic?: boolea
 }
 
 /** The token an Authorization header presents: a bearer token, or (if allowed) a basic password. */
-function presented(header: string, basic: boolean): string | undefined {
+export function presented(header: string, basic: boolean): string | undefined {
   const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   if (bearer) return bearer[1]!;
   const pair = basic ? /^Basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i.exec(header) : null;

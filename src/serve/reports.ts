@@ -1,9 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, realpath } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { presented } from './bearer.js';
 import type { ServeDeps } from './deps.js';
 import { escapeHtml } from '../delivery/helpers.js';
+import { UnknownScenarioError } from '../lifecycle/lifecycle.js';
+import { buildReports } from '../report/build-report.js';
+import { csvFormat } from '../report/csv.js';
 import { sendError } from './errors.js';
 import { opens, reportAccess } from './report-access.js';
 
@@ -23,12 +27,12 @@ interface Listed {
  * stakeholder's token opens (RELANCE_REPORT_TOKENS: bearer, or basic auth with the token as
  * password). Only `<scenario>-<date>.zip` names directly in the reports folder are served, never
  * a symlink, never a path: `../`, encoded or double-encoded, a backslash or an absolute path is
- * refused before the file system is asked anything.
+ * refused before the file system is asked anything. POST /reports/<scenario> builds today's.
  */
 export async function reportRoutes(app: FastifyInstance, deps: ServeDeps): Promise<void> {
   const access = deps.reports ?? reportAccess(process.env);
   const grantOf = (request: FastifyRequest, reply: FastifyReply): ReadonlySet<string> | FastifyReply => {
-    const token = presented(request.headers.authorization ?? '');
+    const token = presented(request.headers.authorization ?? '', true);
     const grant = token === undefined ? undefined : access.scenariosOf(token);
     if (!grant) {
       reply.header('www-authenticate', 'Basic realm="relance reports", charset="UTF-8"');
@@ -74,6 +78,31 @@ export async function reportRoutes(app: FastifyInstance, deps: ServeDeps): Promi
       throw err;
     }
   });
+
+  // A fresh report on demand: today's zip of the scenario, written where the list finds it.
+  app.post<{ Params: { scenario: string }; Querystring: { delimiter?: string } }>('/reports/:scenario', {
+    schema: {
+      params: { type: 'object', required: ['scenario'], properties: { scenario: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { delimiter: { type: 'string', enum: [',', ';'] } } },
+      response: { 201: { type: 'object', required: ['file', 'bytes'], properties: { file: { type: 'string' }, bytes: { type: 'integer' }, rows: { type: 'object', additionalProperties: { type: 'integer' } } } } },
+    },
+  }, async (request, reply) => {
+    const grant = grantOf(request, reply);
+    if (!(grant instanceof Set)) return grant;
+    const { scenario } = request.params;
+    if (!opens(grant, scenario)) return sendError(reply, 403, 'FORBIDDEN', `this token does not open the reports of ${scenario}`);
+    try {
+      const [summary] = await buildReports(deps.redis, deps.keys, [scenario], { dir: access.dir, format: csvFormat(request.query.delimiter ?? ','), now: deps.clock.now() });
+      const path = summary!.path!;
+      const file = basename(path);
+      return reply.code(201).header('location', `reports/${encodeURIComponent(file)}`).send({
+        file, bytes: (await lstat(path)).size, rows: Object.fromEntries(summary!.files.map((f) => [f.name, f.rows])),
+      });
+    } catch (err) {
+      if (err instanceof UnknownScenarioError) return sendError(reply, 404, 'NOT_FOUND', `no scenario "${scenario}" in the running state`);
+      throw err;
+    }
+  });
 }
 
 /** The reports in the folder, newest first; none when the folder does not exist yet. */
@@ -94,17 +123,6 @@ async function listReports(dir: string): Promise<Listed[]> {
     out.push({ file, scenario: match[1]!, date: match[2]!, bytes: stat.size, modified: stat.mtime.toISOString() });
   }
   return out.sort((a, b) => b.date.localeCompare(a.date) || a.scenario.localeCompare(b.scenario));
-}
-
-/** A bearer token, or a basic-auth password. */
-function presented(header: string): string | undefined {
-  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (bearer) return bearer[1]!;
-  const basic = /^Basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i.exec(header);
-  if (!basic) return undefined;
-  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
 }
 
 function page(files: Listed[]): string {

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addContacts, install, scenarioFiles } from '../../helpers/engine.js';
 import { testRedis } from '../../helpers/redis.js';
 import { startServe, type ServerProcess } from '../../helpers/serve.js';
 
@@ -15,6 +16,8 @@ const root = mkdtempSync(join(tmpdir(), 'relance-reports-'));
 const dir = join(root, 'reports');
 const SECRET_FILE = join(root, 'secret.txt');
 let server: ServerProcess;
+let redis: ReturnType<typeof testRedis>['redis'];
+let keys: ReturnType<typeof testRedis>['keys'];
 
 beforeAll(async () => {
   mkdirSync(dir);
@@ -23,13 +26,27 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'notes.txt'), 'not a report');
   writeFileSync(SECRET_FILE, 'top secret');
   symlinkSync(SECRET_FILE, join(dir, 'leak-2026-11-30.zip'));
-  const { keys } = testRedis();
+  ({ redis, keys } = testRedis()); // its prefix is emptied after each test
   server = await startServe(keys, { RELANCE_REPORTS_DIR: dir, RELANCE_REPORT_TOKENS: 'ann-token:spring-promo boss-token:*' });
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** A POST (no body) with a bearer token. */
+function post(path: string, token: string): Promise<{ status: number; body: string }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** A GET with the path sent exactly as written (fetch would resolve `../` before sending). */
 function get(path: string, token?: string, accept?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -96,5 +113,26 @@ describe('relance serve: report downloads', () => {
       expect(res.status, path).toBeLessThan(500);
       expect(res.body, path).not.toContain('top secret');
     }
+  });
+
+  it('builds a fresh report on demand for a scenario the token opens', async () => {
+    // A scenario in the running state of the server's prefix.
+    const files = scenarioFiles();
+    files.scenario('spring-promo', `  steps:
+    - { id: hello, type: email, template: m/x, subject: Hello }
+`);
+    await addContacts(redis, keys, 'people', [{ email: 'ann@example.org' }]);
+    await install(redis, keys, files.dir, new Date());
+    expect((await post('/reports/standard', 'ann-token')).status).toBe(403);
+    expect((await post('/reports/no-such-scenario', 'boss-token')).status).toBe(404);
+    expect((await post('/reports/..%2f..%2fetc', 'boss-token')).status).toBe(400);
+    const built = await post('/reports/spring-promo?delimiter=%3B', 'ann-token');
+    expect(built.status, built.body).toBe(201);
+    const { file, rows } = JSON.parse(built.body) as { file: string; rows: Record<string, number> };
+    expect(file).toMatch(/^spring-promo-\d{4}-\d{2}-\d{2}\.zip$/);
+    expect(Object.keys(rows)).toEqual(expect.arrayContaining(['Resume.csv', 'Global.csv']));
+    const zip = await get(`/reports/${file}`, 'ann-token');
+    expect(zip.status).toBe(200);
+    expect(zip.body.startsWith('PK\u0003\u0004')).toBe(true);
   });
 });

@@ -32,6 +32,7 @@ const LAYERS: Layers = [
   ['simulate'], // `relance simulate`: the engine's step machine, in memory
   ['run'], // the reconcile loop: plan and apply, again and again
   ['serve'], // `relance serve`: the HTTP app, one plugin per route family
+  ['report'], // the stakeholders' zips: read from the event log, the ledger and the enrollments
   ['apply', 'lifecycle'], // operator commands that write desired state
   ['events'], // what contacts do, and entry by trigger
   ['execute'], // the engine
