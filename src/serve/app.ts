@@ -12,6 +12,7 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 import { webhookRoutes } from './webhooks/index.js';
 import { inboundRoutes } from './inbound.js';
 import { reportRoutes } from './reports.js';
+import { statusPageRoutes } from './status-page.js';
 
 export interface AppOptions {
   /** Behind a reverse proxy: trust its X-Forwarded-For for client addresses (RELANCE_TRUST_PROXY). */
@@ -60,5 +61,6 @@ export async function buildApp(deps: ServeDeps, options: AppOptions = {}): Promi
   await app.register(webhookRoutes, deps);
   await app.register(inboundRoutes, deps);
   await app.register(reportRoutes, deps);
+  await app.register(statusPageRoutes, deps);
   return app;
 }

@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { presented } from './bearer.js';
+import { sendError } from './errors.js';
 
 /**
  * Who may download which reports: `RELANCE_REPORT_TOKENS`, entries separated by spaces or `;`,
@@ -40,4 +43,16 @@ export function reportAccess(env: NodeJS.ProcessEnv, cwd = process.cwd()): Repor
 /** Whether `scenarios` (a token's grant) opens `scenario`. */
 export function opens(scenarios: ReadonlySet<string>, scenario: string): boolean {
   return scenarios.has('*') || scenarios.has(scenario);
+}
+
+/**
+ * The scenarios the request's token opens (bearer, or basic auth with the token as password), or
+ * the reply, answered 401, when it presents none that is valid.
+ */
+export function reportGrant(access: ReportAccess, request: FastifyRequest, reply: FastifyReply): ReadonlySet<string> | FastifyReply {
+  const token = presented(request.headers.authorization ?? '', true);
+  const grant = token === undefined ? undefined : access.scenariosOf(token);
+  if (grant) return grant;
+  reply.header('www-authenticate', 'Basic realm="relance reports", charset="UTF-8"');
+  return sendError(reply, 401, 'UNAUTHORIZED', access.configured ? 'a report token is required' : 'reports are closed: no token is configured (RELANCE_REPORT_TOKENS)');
 }

@@ -2,14 +2,13 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { presented } from './bearer.js';
 import type { ServeDeps } from './deps.js';
 import { escapeHtml } from '../delivery/helpers.js';
 import { UnknownScenarioError } from '../lifecycle/lifecycle.js';
 import { buildReports } from '../report/build-report.js';
 import { csvFormat } from '../report/csv.js';
 import { sendError } from './errors.js';
-import { opens, reportAccess } from './report-access.js';
+import { opens, reportAccess, reportGrant } from './report-access.js';
 
 /** A report's file name, `<scenario>-<YYYY-MM-DD>.zip`: nothing else is ever served. */
 const REPORT_FILE = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)-(\d{4}-\d{2}-\d{2})\.zip$/;
@@ -31,15 +30,7 @@ interface Listed {
  */
 export async function reportRoutes(app: FastifyInstance, deps: ServeDeps): Promise<void> {
   const access = deps.reports ?? reportAccess(process.env);
-  const grantOf = (request: FastifyRequest, reply: FastifyReply): ReadonlySet<string> | FastifyReply => {
-    const token = presented(request.headers.authorization ?? '', true);
-    const grant = token === undefined ? undefined : access.scenariosOf(token);
-    if (!grant) {
-      reply.header('www-authenticate', 'Basic realm="relance reports", charset="UTF-8"');
-      return sendError(reply, 401, 'UNAUTHORIZED', access.configured ? 'a report token is required' : 'reports are closed: no token is configured (RELANCE_REPORT_TOKENS)');
-    }
-    return grant;
-  };
+  const grantOf = (request: FastifyRequest, reply: FastifyReply) => reportGrant(access, request, reply);
 
   app.get('/reports', {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['json', 'html'] } } } },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContacts, install, scenarioFiles } from '../../helpers/engine.js';
+import { deletePrefix } from '../../../src/state/delete-prefix.js';
 import { testRedis } from '../../helpers/redis.js';
 import { startServe, type ServerProcess } from '../../helpers/serve.js';
 
@@ -31,8 +32,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
+  await deletePrefix(redis, keys); // shared by the tests of this file: emptied after the first only
   rmSync(root, { recursive: true, force: true });
 });
+
+/** A body read as latin1 (bytes as they came), decoded as UTF-8. */
+const utf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8');
 
 /** A POST (no body) with a bearer token. */
 function post(path: string, token: string): Promise<{ status: number; body: string }> {
@@ -134,5 +139,28 @@ describe('relance serve: report downloads', () => {
     const zip = await get(`/reports/${file}`, 'ann-token');
     expect(zip.status).toBe(200);
     expect(zip.body.startsWith('PK\u0003\u0004')).toBe(true);
+  });
+
+  it('shows a scenario’s live view as a page that refreshes itself, with its step graph; JSON for machines', async () => {
+    const files = scenarioFiles();
+    files.scenario('spring-promo', `  steps:
+    - { id: hello, type: email, template: m/x, subject: Hello }
+`);
+    await addContacts(redis, keys, 'people', [{ email: 'ann@example.org' }, { email: 'bob@example.org' }]);
+    await install(redis, keys, files.dir, new Date());
+    expect((await get('/status/spring-promo')).status).toBe(401);
+    expect((await get('/status/standard', 'ann-token')).status).toBe(403);
+    expect((await get('/status/nothing-here', 'boss-token')).status).toBe(404);
+    const json = JSON.parse(utf8((await get('/status/spring-promo?format=json', 'ann-token')).body)) as { status: { name: string }; steps: Array<{ step: string; now: number }> };
+    expect(json.status.name).toBe('spring-promo');
+    expect(json.steps.map((x) => x.step)).toEqual(['hello']);
+    expect(json.steps[0]!.now).toBeGreaterThan(0);
+    const html = await get('/status/spring-promo', 'ann-token');
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('<meta http-equiv="refresh" content="10">');
+    expect(utf8(html.body)).toMatch(new RegExp(`<pre class="mermaid">flowchart TD[\\s\\S]*${json.steps[0]!.now} now · 0 through`));
+    // The one inline script runs by its hash; nothing else may.
+    expect(String(html.headers['content-security-policy'])).toMatch(/script-src https:\/\/cdn\.jsdelivr\.net 'sha256-[A-Za-z0-9+/=]+'/);
   });
 });
