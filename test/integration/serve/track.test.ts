@@ -26,9 +26,11 @@ async function setup(redis: Redis, keys: Keys, sentSecondsAgo = 3600): Promise<{
   await admit(redis, keys, { scenario: SCENARIO, version: 'abcdef123456', entry: STEP, now: VISIT, due: VISIT + 86_400 * 365, cap: 0, ids: [id] });
   // What the worker writes before and after the send.
   await redis.hset(keys.links(SCENARIO), LINK, DESTINATION);
-  await redis.hset(keys.ledger(SCENARIO), `${id}|${STEP}|${VISIT}`, `sent|<x1@acme.test>|${Math.floor(Date.now() / 1000) - sentSecondsAgo}`);
   const server = await startServe(keys);
   servers.push(server);
+  // Written once the server is up (it may take seconds to start on a loaded machine), so that
+  // "sent 2 s ago" is still true when the test's first request arrives.
+  await redis.hset(keys.ledger(SCENARIO), `${id}|${STEP}|${VISIT}`, `sent|<x1@acme.test>|${Math.floor(Date.now() / 1000) - sentSecondsAgo}`);
   return { id, server };
 }
 
