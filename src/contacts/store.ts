@@ -12,8 +12,13 @@ export interface Contact {
 export async function getContact(redis: Redis, keys: Keys, email: string): Promise<Contact | null> {
   const id = await redis.hget(keys.contactIds(), normalizeEmail(email));
   if (id === null) return null;
+  return { id, fields: (await contactFields(redis, keys, id)) ?? {} };
+}
+
+/** The fields of the contact with this id (`email` included), or null when there is none (erased). */
+export async function contactFields(redis: Redis, keys: Keys, id: string): Promise<Record<string, unknown> | null> {
   const json = await redis.hget(keys.contactData(), id);
-  return { id, fields: json === null ? {} : (JSON.parse(json) as Record<string, unknown>) };
+  return json === null ? null : (JSON.parse(json) as Record<string, unknown>);
 }
 
 export async function listSize(redis: Redis, keys: Keys, list: string): Promise<number> {

@@ -3,6 +3,7 @@ import { fieldsView } from '../audience/eligible.js';
 import { notBusy, otherExclusive } from '../audience/exclusive.js';
 import { scheduleOf } from '../compile/schedule.js';
 import { evaluate } from '../conditions/evaluate.js';
+import { contactFields } from '../contacts/store.js';
 import { admit } from '../enroll/admit.js';
 import type { Keys } from '../state/keys.js';
 import { hitWindow } from '../state/rate-window.js';
@@ -49,8 +50,7 @@ export async function enrollOnTriggers(redis: Redis, keys: Keys, events: Array<{
     const on = triggerFor(event.type);
     const candidates = on ? candidatesIn(scenarios, on, event) : [];
     if (candidates.length === 0) continue;
-    const data = await redis.hget(keys.contactData(), id);
-    const contact = { id, fields: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
+    const contact = { id, fields: (await contactFields(redis, keys, id)) ?? {} };
     for (const candidate of candidates) {
       const { admitted, limitedFor } = await enrollMany(redis, keys, candidate, [contact], event.at);
       if (admitted > 0) out[i]!.entered.push(candidate.record.name);

@@ -7,6 +7,7 @@ import { readScenarioRecord, readVersion } from '../state/scenario-store.js';
 import type { ServeDeps } from './deps.js';
 import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
+import { contactFields } from '../contacts/store.js';
 
 // `/u/*`, not `/u/:token`: a token is longer than the router's 100-character maxParamLength.
 const params = { type: 'object', required: ['*'], properties: { '*': { type: 'string', maxLength: 2048 } } } as const;
@@ -25,9 +26,8 @@ export async function unsubscribeRoutes(app: FastifyInstance, deps: ServeDeps): 
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => done(null, body));
 
   const contactOf = async (p: TokenPayload): Promise<{ email?: string; language?: string }> => {
-    const data = await redis.hget(keys.contactData(), p.contactId);
-    if (data === null) return {};
-    const fields = JSON.parse(data) as Record<string, unknown>;
+    const fields = await contactFields(redis, keys, p.contactId);
+    if (fields === null) return {};
     return { email: typeof fields.email === 'string' ? fields.email : undefined, language: typeof fields.language === 'string' ? fields.language : undefined };
   };
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { normalizeEmail } from '../../contacts/normalize.js';
+import { contactFields } from '../../contacts/store.js';
 import { engage, logGlobal, type EventType } from '../../enroll/engage.js';
 import { renderInline } from '../../execute/render-inline.js';
 import { readEnrollment } from '../../enroll/read.js';
@@ -105,7 +106,7 @@ async function findBySubject(redis: Redis, keys: Keys, email: string, subject: s
   if (!wanted) return undefined;
   const id = await redis.hget(keys.contactIds(), email);
   if (!id) return undefined;
-  const fields = JSON.parse((await redis.hget(keys.contactData(), id)) ?? '{}') as Record<string, unknown>;
+  const fields = (await contactFields(redis, keys, id)) ?? {};
   let best: SendRef | undefined;
   for (const record of (await readScenarioRecords(redis, keys)).values()) {
     if (record.state === 'archived') continue;
@@ -163,8 +164,7 @@ async function unmatched(redis: Redis, keys: Keys, message: InboundMessage, at: 
 }
 
 async function emailOf(redis: Redis, keys: Keys, contactId: string): Promise<string> {
-  const data = await redis.hget(keys.contactData(), contactId);
-  return data ? String((JSON.parse(data) as { email?: unknown }).email ?? '') : '';
+  return String((await contactFields(redis, keys, contactId))?.email ?? '');
 }
 
 /** What the log keeps of the message: its subject, the reply's own text, a bounce's status. */
