@@ -1,16 +1,15 @@
 import type { Redis } from 'ioredis';
 import { runSendSteps } from '../enroll/send-steps.js';
-import { chooseVariant, DEFAULT_PUBLIC_URL, messageIdFor, renderEmail, variantTemplatePaths, type ScenarioInfo } from '../delivery/render.js';
-import { signToken, type Secret } from '../delivery/tokens.js';
+import { renderEmail } from '../delivery/render.js';
+import { chooseTemplates, defaultThread, formUrlFor, scenarioInfo, senderDomain as senderDomainOf, threadSubject } from '../delivery/send-input.js';
+import type { Secret } from '../delivery/tokens.js';
 import { sendIdOf } from '../delivery/verp.js';
-import type { Scenario } from '../schema/scenario.gen.js';
 import type { Keys } from '../state/keys.js';
 import type { Clock } from '../time/clock.js';
 import { describeSendError } from '../transports/send-error.js';
 import type { SendResult, Transport } from '../transports/types.js';
 import { SendFailure, SendWithdrawn, type Deliverer } from './effects.js';
 import { SendLauncher } from './send-launcher.js';
-import { renderInline } from './render-inline.js';
 
 export interface DelivererOptions {
   redis: Redis;
@@ -45,34 +44,26 @@ export function templateDeliverer(options: DelivererOptions): Deliverer {
   return {
     async deliver({ scenarioName, scenario, step, contact, threadOf, visit, zone, attempt }) {
       const files = await templates(scenarioName);
-      let language = chooseVariant(step, contact.fields.language, scenario.spec.language);
-      let paths = variantTemplatePaths(step, language);
-      if (files[paths.html] === undefined) {
-        language = scenario.spec.language ?? 'en';
-        paths = variantTemplatePaths({ template: step.template }, language);
-      }
+      const { language, paths } = chooseTemplates(step, contact.fields.language, scenario, (path) => files[path] !== undefined);
       const html = files[paths.html];
       if (html === undefined) throw new SendFailure('temporary', `template ${paths.html} of ${scenarioName} is not published yet`);
-      const senderDomain = (step.from?.email ?? scenario.spec.sender?.email ?? 'relance.local').split('@')[1] ?? 'relance.local';
+      const senderDomain = senderDomainOf(step, scenario);
       // The id the earlier email was sent with (kept by its send); before that record existed, its visit-less id.
+      const stored = threadOf ? await options.redis.hget(options.keys.threads(scenarioName), `${contact.id}|${threadOf.id}`) : null;
       const thread = threadOf
-        ? {
-            messageId: (await options.redis.hget(options.keys.threads(scenarioName), `${contact.id}|${threadOf.id}`))
-              ?? messageIdFor({ secret: options.secret, domain: senderDomain, scenario: scenarioName, step: threadOf.id, contactId: contact.id }),
-            subject: renderInline(threadOf.subject, contact.fields),
-          }
+        ? stored
+          ? { messageId: stored, subject: threadSubject(threadOf, contact.fields) }
+          : defaultThread({ threadOf, scenarioName, contact, domain: senderDomain, secret: options.secret })
         : undefined;
       const mail = renderEmail({
-        scenario: info(scenarioName, scenario, zone),
+        scenario: scenarioInfo(scenarioName, scenario, zone),
         step,
         language,
         templates: { html, text: files[paths.text] },
         contact: { id: contact.id, email: contact.email, fields: contact.fields },
         vars: scenario.spec.variables,
         // relance's own form route learns who answers from a signed token (`t`), not from what they type.
-        formUrl: scenario.spec.form
-          ? scenario.spec.form.url ?? `${(options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '')}/f/${scenarioName}/${scenario.spec.form.id}?t=${signToken({ scenario: scenarioName, contactId: contact.id, step: step.id, kind: 'view', visit }, options.secret)}`
-          : undefined,
+        formUrl: formUrlFor({ scenarioName, scenario, contactId: contact.id, stepId: step.id, visit, publicUrl: options.publicUrl, secret: options.secret }),
         publicUrl: options.publicUrl,
         bounceAddress: options.bounceAddress,
         secret: options.secret,
@@ -123,8 +114,4 @@ class StoredLinks {
   stored(scenario: string, links: ReadonlyMap<string, string>): void {
     for (const id of links.keys()) this.known.add(`${scenario}|${id}`);
   }
-}
-
-function info(name: string, s: Scenario, zone: string): ScenarioInfo {
-  return { name, title: s.metadata.title, language: s.spec.language, sender: s.spec.sender, unsubscribe: s.spec.unsubscribe, tracking: s.spec.tracking, timeZone: zone };
 }

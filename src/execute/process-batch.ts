@@ -17,7 +17,7 @@ import { settle, type EffectOutcome } from './advance.js';
 import { parseEngagement, type ContactState } from '../conditions/contact-state.js';
 import { SendFailure, SendWithdrawn, type Deliverer, type SendAttempt, type WebhookCaller } from './effects.js';
 import { asBatch, outcomeRecord, ledgerField, ledgerValue, reserveSends, type BatchOwner } from './ledger.js';
-import { renderInline } from './render-inline.js';
+import { renderInline } from '../delivery/render-inline.js';
 import { walk, type WalkResult } from './walk.js';
 
 export interface EngineDeps {

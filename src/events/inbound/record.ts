@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { normalizeEmail } from '../../contacts/normalize.js';
 import { contactFields } from '../../contacts/store.js';
 import { engage, logGlobal, type EventType } from '../../enroll/engage.js';
-import { renderInline } from '../../execute/render-inline.js';
+import { renderInline } from '../../delivery/render-inline.js';
 import { readEnrollment } from '../../enroll/read.js';
 import type { Keys } from '../../state/keys.js';
 import { IN_PROGRESS, readScenarioRecords, readVersion } from '../../state/scenario-store.js';

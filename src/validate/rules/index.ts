@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-context.js';
 import { catalogueNeeds } from './catalogue.js';
+import { emailLint } from './email-lint.js';
 import { entryRules } from './entry.js';
 import { singleForm } from './forms.js';
 import { quotaLimits } from './limits.js';
@@ -27,4 +28,5 @@ export const rules: Rule[] = [
   unsubscribeFooter,
   quotaLimits,
   scheduleSlots,
+  emailLint,
 ];

@@ -19,7 +19,9 @@ async function check(specLines: string, templates: Record<string, string> = { 'm
   const dir = await tempDir({ 't.yaml': HEADER + specLines, ...templates });
   const result = await validatePaths([dir]);
   const strip = (d: { code: string; line: number; file: string; message: string }) => ({ code: d.code, line: d.line, file: d.file.replace(dir, '').replace(/^\//, ''), message: d.message });
-  return { errors: result.errors.map(strip), warnings: result.warnings.map(strip), valid: result.scenarios.length === 1, dir };
+  // Email lint (`email-…` warnings: a tiny email scores HTML_IMAGE_ONLY) has its own tests, in test/unit/lint.
+  const warnings = result.warnings.filter((d) => !d.code.startsWith('email-'));
+  return { errors: result.errors.map(strip), warnings: warnings.map(strip), valid: result.scenarios.length === 1, dir };
 }
 
 const EMAIL = `    - id: hello
