@@ -61,11 +61,12 @@ export function changedSpec(before: Scenario, after: Scenario): string[] {
 function changedProperties(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const b = canonicalJson(before[key]);
-    const a = canonicalJson(after[key]);
+    // A property only one side has (a `preheader` added) canonicalises to undefined on the other.
+    const b: string | undefined = before[key] === undefined ? undefined : canonicalJson(before[key]);
+    const a: string | undefined = after[key] === undefined ? undefined : canonicalJson(after[key]);
     if (a === b) continue;
     const short = (s: string | undefined) => (s === undefined ? '(none)' : s.replace(/^"|"$/g, ''));
-    out.push(a.length + b.length < 80 ? `${key}: ${short(before[key] === undefined ? undefined : b)} → ${short(after[key] === undefined ? undefined : a)}` : key);
+    out.push((a?.length ?? 6) + (b?.length ?? 6) < 80 ? `${key}: ${short(b)} → ${short(a)}` : key);
   }
   return out;
 }

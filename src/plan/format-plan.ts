@@ -1,4 +1,5 @@
 import { shortDigest } from '../compile/normalize.js';
+import { baseLabel, fileBlock } from './format-file-diff.js';
 import type { Plan, ScenarioChange } from './types.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -6,12 +7,14 @@ const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'
 
 /** Stable, diff-friendly text: one block per scenario that changes, unchanged ones on one line. */
 export function formatPlan(plan: Plan): string {
-  const lines: string[] = [`relance plan: revision ${plan.revision || '(not a git checkout)'} against running state #${plan.basis} (${plan.prefix})`, ''];
+  const header = plan.base ? baseLabel(plan.base) : `relance plan: revision ${plan.revision || '(not a git checkout)'} against running state #${plan.basis} (${plan.prefix})`;
+  const lines: string[] = [header, ''];
   const unchanged = plan.changes.filter((c) => c.actions.includes('unchanged'));
-  for (const change of plan.changes) if (!change.actions.includes('unchanged')) lines.push(...block(change), '');
+  for (const change of plan.changes) if (!change.actions.includes('unchanged')) lines.push(...(plan.base ? fileBlock(change) : block(change)), '');
   if (unchanged.length) lines.push(`= unchanged (${unchanged.length}): ${unchanged.map((c) => c.name).join(', ')}`, '');
+  if (plan.base?.invalid.length) lines.push(`note: at the base (${plan.base.revision}) these files did not validate and count as absent, so their scenarios show as created: ${plan.base.invalid.join(', ')}`, '');
   for (const p of plan.problems) lines.push(`error: ${p}`);
-  lines.push(summary(plan));
+  lines.push(summary(plan) + (plan.base ? ' Contacts affected: needs REDIS_URL.' : ''));
   return lines.join('\n');
 }
 

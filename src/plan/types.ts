@@ -33,10 +33,22 @@ export interface ScenarioChange {
   notes: string[];
 }
 
+/** `plan --base REV`: the plan compares files at a git revision, not the running state. */
+export interface PlanBase {
+  /** The revision as given (`HEAD~1`, `origin/main`, a sha). */
+  revision: string;
+  commit: string;
+  kind: 'files';
+  /** Base files that did not validate at that revision: counted as absent. */
+  invalid: string[];
+}
+
 export interface Plan {
   format: 1;
   createdAt: string;
   revision: string;
+  /** Present when the plan is a diff of files (`plan --base`): no Redis was read, no counts. */
+  base?: PlanBase;
   /** The running state's `state-rev` the plan was computed against. */
   basis: number;
   prefix: string;
