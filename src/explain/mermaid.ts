@@ -7,13 +7,23 @@ export interface NodeCounts {
   through: number;
 }
 
+/** Steps to colour, by how a change touched them (a pull request's added and changed steps). */
+export type Highlight = ReadonlyMap<string, 'added' | 'changed'>;
+
+/** Classes for highlighted steps: GitHub's diff green for added, its attention yellow for changed. */
+const HIGHLIGHT_CLASSES = {
+  added: 'fill:#dafbe1,stroke:#1a7f37,stroke-width:3px,color:#000',
+  changed: 'fill:#fff8c5,stroke:#9a6700,stroke-width:3px,color:#000',
+};
+
 /**
  * A Mermaid flowchart of the step graph, for pull-request comments and docs. With `counts`, each
  * node shows who is there now and who went through, and each edge into a step that has no other
  * way in shows how many took it: those there now and those gone on (a step several edges lead
- * to is counted on its node only).
+ * to is counted on its node only). With `options.highlight`, those steps get the `added` or
+ * `changed` class; without it the output is as before.
  */
-export function mermaidDiagram(graph: StepGraph, counts?: ReadonlyMap<string, NodeCounts>): string {
+export function mermaidDiagram(graph: StepGraph, counts?: ReadonlyMap<string, NodeCounts>, options: { highlight?: Highlight } = {}): string {
   const lines = ['flowchart TD'];
   const node = (id: string): string => `s_${id.replace(/-/g, '_')}`;
   const incoming = new Map<string, number>();
@@ -33,7 +43,17 @@ export function mermaidDiagram(graph: StepGraph, counts?: ReadonlyMap<string, No
       lines.push(`  ${node(id)} -->${text ? `|${text}|` : ''} ${target}`);
     }
   }
+  lines.push(...highlightLines(graph, options.highlight, node));
   return lines.join('\n');
+}
+
+function highlightLines(graph: StepGraph, highlight: Highlight | undefined, node: (id: string) => string): string[] {
+  const lines: string[] = [];
+  for (const kind of ['added', 'changed'] as const) {
+    const ids = graph.order.filter((id) => highlight?.get(id) === kind);
+    if (ids.length) lines.push(`  classDef ${kind} ${HIGHLIGHT_CLASSES[kind]}`, `  class ${ids.map(node).join(',')} ${kind}`);
+  }
+  return lines;
 }
 
 function escape(s: string): string {
