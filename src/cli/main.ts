@@ -79,7 +79,33 @@ export function buildProgram(): Command {
     .option('--json', 'print the plan as JSON')
     .option('--out <file>', 'save the plan (JSON) for `relance apply --plan`')
     .option('--prune', 'archive running scenarios whose file was deleted')
+    .option('--base <rev>', 'compare with the files at this git revision (a PR\'s base) instead of Redis; with REDIS_URL set, also the real plan')
     .action(async (paths: string[], options) => (await import('./commands/plan.js')).plan(paths, options));
+
+  program
+    .command('preview')
+    .description('render every email for sample contacts in every language: HTML, text, .eml, screenshots, and an index.html gallery')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--out <dir>', 'folder to write the previews to', 'previews')
+    .option('--contacts <file>', 'sample contacts (CSV with an email column); default: generated from the fields the templates use')
+    .option('--samples <n>', 'generated sample contacts per scenario', '3')
+    .option('--changed-since <rev>', 'only scenarios whose file or templates changed since this git revision')
+    .option('--no-screenshots', 'skip the PNG screenshots even when Chromium is installed')
+    .option('--no-spam-score', 'skip SpamAssassin even when it is installed')
+    .option('--json', 'print the manifest as JSON')
+    .action(async (paths: string[], options) => (await import('./commands/preview.js')).preview(paths, options));
+
+  const ci = program.command('ci').description('continuous integration helpers');
+  ci
+    .command('comment')
+    .description('post (or update) one sticky comment on the pull request: validation, plan, diagrams, lint, previews')
+    .argument('[paths...]', 'files or directories', ['scenarios'])
+    .option('--base <rev>', 'the PR\'s base revision, for the plan and the changed scenarios (default: the event payload\'s base sha)')
+    .option('--previews <dir>', 'a folder written by `relance preview` (its manifest.json)')
+    .option('--artifact-url <url>', 'where the uploaded previews can be downloaded')
+    .option('--pr <number>', 'the pull request number (default: from GITHUB_EVENT_PATH)')
+    .option('--dry-run', 'print the comment and post nothing')
+    .action(async (paths: string[], options) => (await import('./commands/ci.js')).comment(paths, options));
 
   program
     .command('apply')

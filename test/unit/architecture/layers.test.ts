@@ -28,6 +28,7 @@ const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
  */
 const LAYERS: Layers = [
   ['cli', 'index'], // the command and the library's public face
+  ['ci'], // `relance ci comment`: the sticky PR comment (validation, plan, diagrams, lint, previews)
   ['demo'], // `relance demo`: the real engine on synthetic contacts
   ['simulate'], // `relance simulate`: the engine's step machine, in memory
   ['run'], // the reconcile loop: plan and apply, again and again
@@ -37,8 +38,11 @@ const LAYERS: Layers = [
   ['events'], // what contacts do, and entry by trigger
   ['execute'], // the engine
   ['schedule'], // due buckets → the queue
-  ['plan'], // desired vs running
+  ['preview'], // `relance preview`: every email rendered for sample contacts, with a gallery
+  ['plan'], // desired vs running (or vs the files at a git revision)
   ['validate', 'explain'], // semantic rules; plain-words and Mermaid renderings
+  ['lint'], // email lint: rules over a rendered email and its templates
+  ['samples'], // sample contacts, and an email step rendered for one without Redis
   ['compile', 'load'], // files → scenarios → step graphs
   ['catalogue'], // built-in templates, expanded into steps
   ['steps'], // one definition per step type
