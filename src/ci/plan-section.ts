@@ -57,7 +57,7 @@ export function whatChanges(c: ScenarioChange): string[] {
     const sign = s.change === 'added' ? '+' : s.change === 'removed' ? '−' : '~';
     out.push(`${sign} step ${s.id} ${s.change}${s.details.length ? `: ${s.details.join('; ')}` : ''}`);
   }
-  for (const path of c.specChanges) out.push(`~ ${specWords(path)}`);
+  for (const path of c.specChanges) out.push(`~ ${specWords(path)}${c.specDetails?.[path]?.length ? `: ${c.specDetails[path]!.join('; ')}` : ''}`);
   if (c.actions.includes('pause')) out.push('the file sets suspend: true: contacts in progress stop where they are');
   if (c.actions.includes('resume')) out.push('suspend removed: contacts in progress go on');
   out.push(...c.drift.map((d) => `drift: ${d}`), ...c.notes);

@@ -1,6 +1,6 @@
 import { IN_PROGRESS, type CountRow, type ScenarioRecord, type ScenarioState, type VersionRecord } from '../state/scenario-store.js';
 import type { DesiredScenario } from './desired-state.js';
-import { changedSpec, diffSteps, positionsIn } from './diff-steps.js';
+import { campaignDetails, changedSpec, diffSteps, positionsIn } from './diff-steps.js';
 import type { Plan, ScenarioChange } from './types.js';
 
 /** What relance knows of the running state, read once before planning. */
@@ -60,6 +60,8 @@ export function computePlan(input: PlanInput): Plan {
         const positions = positionsIn(d.graph, rows, stepMap);
         change.steps = diffSteps(before.graph, d.graph, positions);
         change.specChanges = changedSpec(before.scenario, d.scenario);
+        const details = campaignDetails(before.scenario, d.scenario, change.specChanges);
+        if (Object.keys(details).length > 0) change.specDetails = details;
         if (strategy === 'migrate') {
           change.stranded = [...positions].filter(([at]) => at.startsWith('removed:')).reduce((n, [, c]) => n + c, 0);
           if (change.stranded > 0) problems.push(`${d.name}: ${change.stranded} enrolled contacts are on steps this version removes; map them in \`updateStrategy.stepMap\``);

@@ -58,6 +58,19 @@ export function changedSpec(before: Scenario, after: Scenario): string[] {
   return out;
 }
 
+/** What changed inside each changed campaign, worded as step changes are. */
+export function campaignDetails(before: Scenario, after: Scenario, paths: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const path of paths) {
+    const key = /^spec\.campaigns\.(.+)$/.exec(path)?.[1];
+    if (key === undefined) continue;
+    const b = (before.spec.campaigns as Record<string, unknown> | undefined)?.[key];
+    const a = (after.spec.campaigns as Record<string, unknown> | undefined)?.[key];
+    if (b && a && typeof b === 'object' && typeof a === 'object') out[path] = changedProperties(b as Record<string, unknown>, a as Record<string, unknown>);
+  }
+  return out;
+}
+
 function changedProperties(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {

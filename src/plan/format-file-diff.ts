@@ -26,7 +26,7 @@ export function fileBlock(c: ScenarioChange): string[] {
       const sign = s.change === 'added' ? '+' : s.change === 'removed' ? '-' : '~';
       out.push(`    ${sign} step ${s.id} ${s.change}${s.details.length ? `: ${s.details.join('; ')}` : ''}`);
     }
-    for (const path of c.specChanges) out.push(`    ~ ${path}`);
+    for (const path of c.specChanges) out.push(`    ~ ${path}${c.specDetails?.[path]?.length ? `: ${c.specDetails[path]!.join('; ')}` : ''}`);
   }
   if (c.actions.includes('pause')) out.push(`‖ pause    ${c.name}${file}  (contacts in progress stop where they are)`);
   if (c.actions.includes('resume')) out.push(`▶ resume   ${c.name}${file}  (contacts in progress go on)`);

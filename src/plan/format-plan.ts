@@ -40,7 +40,7 @@ function block(c: ScenarioChange): string[] {
       const touch = s.change === 'removed' ? `${plural(s.touched, 'contact')} on it now` : `touches ${plural(s.touched, 'enrolled contact')}`;
       out.push(`    ${sign} step ${s.id} ${s.change}${detail} (${touch}${c.strategy === 'pin' && s.touched > 0 ? ', pinned: they keep the old version' : ''})`);
     }
-    for (const path of c.specChanges) out.push(`    ~ ${path}`);
+    for (const path of c.specChanges) out.push(`    ~ ${path}${c.specDetails?.[path]?.length ? `: ${c.specDetails[path]!.join('; ')}` : ''}`);
   }
   if (c.actions.includes('pause')) out.push(`‖ pause    ${c.name}${file}  (${plural(c.enrolled, 'contact')} in progress stop where they are)`);
   if (c.actions.includes('resume')) out.push(`▶ resume   ${c.name}${file}  (${plural(c.enrolled, 'contact')} in progress go on)`);

@@ -22,6 +22,8 @@ export interface ScenarioChange {
   desired?: DesiredScenario;
   steps: StepChange[];
   specChanges: string[];
+  /** For a changed campaign (`spec.campaigns.<key>`), what changed in it: `delay: 4 days → 6 days`. */
+  specDetails?: Record<string, string[]>;
   /** Contacts in progress, and how the update treats them. */
   enrolled: number;
   strategy?: 'pin' | 'migrate';

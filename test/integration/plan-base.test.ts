@@ -68,7 +68,7 @@ describe('relance plan --base REV (real git, the real CLI, no Redis)', () => {
     expect(block.slice(1)).toEqual([
       '    contacts in progress stay on the old version (pinned); new entrants get the new version',
       '    ~ step wait-global-1 changed: for: 4 days → 6 days',
-      '    ~ spec.campaigns.global-1',
+      '    ~ spec.campaigns.global-1: delay: 4 days → 6 days',
     ]);
     expect(lines.filter((l) => /^[+~‖▶!-] /.test(l))).toHaveLength(1);
     expect(unchangedCount(changed.stdout)).toBe(total - 1);

@@ -48,6 +48,7 @@ describe('plan and apply against a real Redis', () => {
     expect(change.strategy).toBe('pin');
     expect(change.steps).toEqual([{ id: 'wait-global-1', change: 'changed', details: ['for: 4 days → 6 days'], touched: 12 }]);
     expect(change.specChanges).toEqual(['spec.campaigns.global-1']);
+    expect(change.specDetails).toEqual({ 'spec.campaigns.global-1': ['delay: 4 days → 6 days'] });
 
     await applyPlan(redis, keys, plan);
     const after = (await readScenarioRecord(redis, keys, 'standard'))!.digest;
