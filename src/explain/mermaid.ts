@@ -56,6 +56,9 @@ function highlightLines(graph: StepGraph, highlight: Highlight | undefined, node
   return lines;
 }
 
+/** Mermaid's entity codes keep a label's `{{firstName}}` or `<b>` as written, without breaking its syntax. */
+const ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', '{': '#123;', '}': '#125;', '|': '#124;', '<': '#lt;', '>': '#gt;' };
+
 function escape(s: string): string {
-  return s.replace(/"/g, '#quot;').replace(/[{}|<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return s.replace(/\s+/g, ' ').trim().slice(0, 120).replace(/[#"{}|<>]/g, (c) => ENTITIES[c]!);
 }
