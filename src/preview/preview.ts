@@ -55,7 +55,7 @@ export async function runPreview(paths: readonly string[], options: PreviewOptio
   let scenarios = validation.scenarios;
   // git runs where the scenarios are: they may live in another checkout than the current folder.
   if (options.changedSince) scenarios = changedScenarios(scenarios, await changedFiles(options.changedSince, folderOf(paths[0] ?? '.')));
-  const fromFile = options.contactsFile ? readSampleContacts(options.contactsFile) : undefined;
+  const fromFile = options.contactsFile ? await readSampleContacts(options.contactsFile) : undefined;
   if (fromFile && fromFile.contacts.length === 0) {
     const why = fromFile.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
     throw new PreviewContactsError(`${options.contactsFile} has no usable contact${why ? ` (${why})` : ''}`);

@@ -71,7 +71,7 @@ describe('sample contacts read from a CSV file', () => {
         'Marie",,',
       ].join('\n'),
     });
-    const { contacts, rejected } = readSampleContacts(`${dir}/c.csv`);
+    const { contacts, rejected } = await readSampleContacts(`${dir}/c.csv`);
     expect(contacts).toEqual([
       { id: 'sample-1', email: 'ana@acme.test', fields: { email: 'ana@acme.test', firstName: 'Ana', company: 'Acme', score: '3' } },
       { id: 'sample-2', email: 'eve@acme.test', fields: { email: 'eve@acme.test', firstName: 'Eve\nMarie' } },
@@ -84,11 +84,18 @@ describe('sample contacts read from a CSV file', () => {
     ]);
   });
 
+  it('read a French Excel file (semicolons, CRLF, BOM) as contacts import does', async () => {
+    const dir = await tempDir({ 'fr.csv': '\uFEFFEmail;First Name;Company\r\nlea@acme.test;Léa;Acme, SA\r\nbad;x\r\n' });
+    const { contacts, rejected } = await readSampleContacts(`${dir}/fr.csv`);
+    expect(contacts).toEqual([{ id: 'sample-1', email: 'lea@acme.test', fields: { email: 'lea@acme.test', firstName: 'Léa', company: 'Acme, SA' } }]);
+    expect(rejected).toEqual([{ line: 3, reason: 'expected 3 columns, found 2' }]);
+  });
+
   it('refuse a file without an email column, or an empty one, as a whole', async () => {
     const dir = await tempDir({ 'a.csv': 'name,company\nAna,Acme\n', 'b.csv': '\n\n' });
-    expect(() => readSampleContacts(`${dir}/a.csv`)).toThrow(ImportError);
-    expect(() => readSampleContacts(`${dir}/a.csv`)).toThrow(/no email column/);
-    expect(() => readSampleContacts(`${dir}/b.csv`)).toThrow(/empty/);
-    expect(() => readSampleContacts(`${dir}/missing.csv`)).toThrow(/cannot read/);
+    await expect(readSampleContacts(`${dir}/a.csv`)).rejects.toThrow(ImportError);
+    await expect(readSampleContacts(`${dir}/a.csv`)).rejects.toThrow(/no email column/);
+    await expect(readSampleContacts(`${dir}/b.csv`)).rejects.toThrow(/empty/);
+    await expect(readSampleContacts(`${dir}/missing.csv`)).rejects.toThrow(/cannot read/);
   });
 });
