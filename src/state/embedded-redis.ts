@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { findProgram, isExecutable } from '../util/find-program.js';
 import { RedisUnavailableError } from './redis.js';
 
 /*
@@ -91,10 +92,8 @@ export function findRedisServer(): string {
     if (isExecutable(named)) return named;
     throw new RedisUnavailableError(`RELANCE_REDIS_SERVER=${named} is not an executable file. ${INSTALL_HINT}`);
   }
-  const name = process.platform === 'win32' ? 'redis-server.exe' : 'redis-server';
-  for (const entry of (process.env.PATH ?? '').split(delimiter)) {
-    if (entry && isExecutable(join(entry, name))) return join(entry, name);
-  }
+  const found = findProgram([process.platform === 'win32' ? 'redis-server.exe' : 'redis-server']);
+  if (found) return found;
   throw new RedisUnavailableError(`no \`redis-server\` found on PATH to run an embedded Redis. ${INSTALL_HINT}`);
 }
 
@@ -357,15 +356,6 @@ function safeReaddir(path: string): string[] {
     return readdirSync(path);
   } catch {
     return [];
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -100,7 +100,7 @@ async function buildChildScript(): Promise<string> {
   const ts = (await import('typescript')).default;
   const out = mkdtempSync(join(tmpdir(), 'relance-build-'));
   const ioredis = pathToFileURL(createRequire(import.meta.url).resolve('ioredis')).href;
-  for (const file of ['src/errors.ts', 'src/state/redis-config.ts', 'src/state/redis.ts', 'src/state/embedded-redis.ts']) {
+  for (const file of ['src/errors.ts', 'src/util/find-program.ts', 'src/state/redis-config.ts', 'src/state/redis.ts', 'src/state/embedded-redis.ts']) {
     const source = readFileSync(join(root, file), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
     const target = join(out, file.replace(/\.ts$/, '.js'));
