@@ -29,10 +29,14 @@ function builtIn(language: string | undefined): string | undefined {
   return base && Object.hasOwn(FOOTER_TEXTS, base) ? base : undefined;
 }
 
+/** The class of the footer relance adds: the email lint tells the template's own links from it. */
+export const FOOTER_CLASS = 'relance-footer';
+
 /**
  * Language of the footer: `unsubscribe.language` when set; else the email's own language when a
  * built-in text exists for it (a French variant gets a French footer); else the scenario's.
  */
+
 export function footerLanguage(unsubscribe: Unsubscribe | undefined, emailLanguage: string | undefined, scenarioLanguage: string | undefined): string {
   return builtIn(unsubscribe?.language) ?? builtIn(emailLanguage) ?? builtIn(scenarioLanguage) ?? 'en';
 }
@@ -66,7 +70,7 @@ export function renderFooter(options: {
       if (!html.includes(escapeAttribute(url)) && !html.includes(escapeHtml(url))) html += ` <a href="${escapeAttribute(url)}">${escapeHtml(url)}</a>`;
       let text = htmlToText(html);
       if (!text.includes(url)) text += `\n${url}`;
-      return { html: `<div class="relance-footer" style="${STYLE}">${html}</div>`, text };
+      return { html: `<div class="${FOOTER_CLASS}" style="${STYLE}">${html}</div>`, text };
     }
     let text = renderTemplate(custom, options.context, { ...options.data, mode: 'plain' }).trim();
     if (!text.includes(url)) text += ` ${url}`;
@@ -75,11 +79,11 @@ export function renderFooter(options: {
       .split(url)
       .map((part) => escapeHtml(part).replace(/\r?\n/g, '<br>'))
       .join(link);
-    return { html: `<p class="relance-footer" style="${STYLE}">${html}</p>`, text };
+    return { html: `<p class="${FOOTER_CLASS}" style="${STYLE}">${html}</p>`, text };
   }
   const words = FOOTER_TEXTS[options.language] ?? FOOTER_TEXTS.en!;
   return {
-    html: `<p class="relance-footer" style="${STYLE}">${escapeHtml(words.question)} <a href="${escapeAttribute(url)}" style="color:#6b7280">${escapeHtml(words.action)}</a></p>`,
+    html: `<p class="${FOOTER_CLASS}" style="${STYLE}">${escapeHtml(words.question)} <a href="${escapeAttribute(url)}" style="color:#6b7280">${escapeHtml(words.action)}</a></p>`,
     text: `${words.question} ${words.action}: ${url}`,
   };
 }

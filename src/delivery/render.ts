@@ -116,6 +116,9 @@ export class RenderError extends RelanceError {
 
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 
+/** How the hidden preheader starts: the email lint finds it (and leaves it out) by this markup. */
+export const PREHEADER_OPEN = '<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all">';
+
 /** The link id of the hidden link every tracked email carries: only a scanner follows it. */
 export const HONEYPOT_LINK = 'hp';
 
@@ -293,7 +296,7 @@ export function renderEmail(input: RenderInput): RenderedEmail {
     honeypot = `<a href="${escapeAttribute(clicks + HONEYPOT_LINK)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
   }
   const pixel = tracking.opens !== false ? `<img src="${escapeAttribute(`${publicUrl}/o/${token('open')}.gif`)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;overflow:hidden">` : '';
-  const hidden = preheader ? `<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all">${preheader}</div>` : '';
+  const hidden = preheader ? `${PREHEADER_OPEN}${preheader}</div>` : '';
 
   if (isDocument(html)) {
     html = insertBeforeBodyEnd(insertAfterBodyStart(html, hidden), footer.html + pixel + honeypot);

@@ -1,5 +1,6 @@
+import { FOOTER_CLASS } from '../delivery/footer.js';
 import { decodeEntities } from '../delivery/html.js';
-import type { RenderedEmail } from '../delivery/render.js';
+import { PREHEADER_OPEN, type RenderedEmail } from '../delivery/render.js';
 
 /** An `<a>` or `<img>` of an HTML template, with the URL it has in the rendered email. */
 export interface EmailTag {
@@ -18,7 +19,6 @@ export interface EmailTag {
 
 const TAG = /<(a|img)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
 const ATTRIBUTE = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
-const PREHEADER = '<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all">';
 
 /**
  * The rendered HTML split in what the template wrote and what relance adds after it (footer,
@@ -26,12 +26,12 @@ const PREHEADER = '<div style="display:none;max-height:0;max-width:0;overflow:hi
  */
 export function splitRendered(html: string): { body: string; footer: string } {
   let body = html;
-  const pre = body.indexOf(PREHEADER);
+  const pre = body.indexOf(PREHEADER_OPEN);
   if (pre !== -1) {
     const end = body.indexOf('</div>', pre);
     if (end !== -1) body = body.slice(0, pre) + body.slice(end + 6);
   }
-  const mark = body.lastIndexOf('class="relance-footer"');
+  const mark = body.lastIndexOf(`class="${FOOTER_CLASS}"`);
   if (mark === -1) return { body, footer: '' };
   const start = body.lastIndexOf('<', mark);
   const close = /<\/body\s*>/i.exec(body.slice(start));
