@@ -36,7 +36,6 @@ export const FOOTER_CLASS = 'relance-footer';
  * Language of the footer: `unsubscribe.language` when set; else the email's own language when a
  * built-in text exists for it (a French variant gets a French footer); else the scenario's.
  */
-
 export function footerLanguage(unsubscribe: Unsubscribe | undefined, emailLanguage: string | undefined, scenarioLanguage: string | undefined): string {
   return builtIn(unsubscribe?.language) ?? builtIn(emailLanguage) ?? builtIn(scenarioLanguage) ?? 'en';
 }
