@@ -62,13 +62,13 @@ export async function metricsRoutes(app: FastifyInstance, deps: ServeDeps): Prom
 (metricsRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
 
 /**
- * Counts one event this server recorded: `countEvent(request.server, 'opened', isBot)`. A no-op
- * in an app without the metrics plugin (a route family tested on its own).
+ * Counts `n` events (default 1) this server recorded: `countEvent(request.server, 'opened', isBot)`.
+ * A no-op in an app without the metrics plugin (a route family tested on its own).
  */
-export function countEvent(app: FastifyInstance, type: string, bot: boolean): void {
+export function countEvent(app: FastifyInstance, type: string, bot: boolean, n = 1): void {
   const metrics = (app as unknown as Record<symbol, ServeMetrics | undefined>)[METRICS];
   // Types come from code, but a label value must never come from a request: cap the vocabulary.
-  metrics?.httpEvents.inc({ type: /^[a-z][a-z-]{0,31}$/.test(type) ? type : 'other', bot: bot ? 'true' : 'false' });
+  metrics?.httpEvents.inc({ type: /^[a-z][a-z-]{0,31}$/.test(type) ? type : 'other', bot: bot ? 'true' : 'false' }, n);
 }
 
 interface Snapshot {

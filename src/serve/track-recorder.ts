@@ -42,7 +42,8 @@ export class TrackRecorder {
     private readonly keys: Keys,
     private readonly log: FastifyBaseLogger,
     private readonly clickSeconds: number,
-    private readonly recorded: (type: Hit['type'], bot: boolean) => void,
+    /** Told once a batch is recorded, with how many of each kind it held. */
+    private readonly recorded: (type: Hit['type'], bot: boolean, n: number) => void,
   ) {}
 
   /** Queues a hit; false when too many are pending (it is dropped and the drop logged). */
@@ -108,7 +109,17 @@ export class TrackRecorder {
     });
     const now = new Date(Math.max(...batch.map((h) => h.at.getTime())));
     const results = await recordScenarioEvents(this.redis, this.keys, events, now);
-    results.forEach((r, i) => { if (r) this.recorded(events[i]!.event.type, events[i]!.event.bot); });
+    // Counted by kind, one metric update a kind a batch rather than one an event.
+    const kinds = new Map<string, number>();
+    results.forEach((r, i) => {
+      if (!r) return;
+      const kind = `${events[i]!.event.type}|${events[i]!.event.bot}`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    });
+    for (const [kind, n] of kinds) {
+      const [type, bot] = kind.split('|');
+      this.recorded(type as Hit['type'], bot === 'true', n);
+    }
   }
 
   /** When each click's email was delivered (ms), from its ledger entry: one read per scenario. */

@@ -7,12 +7,14 @@ import type { ServeDeps } from './deps.js';
 import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
 import { TrackRecorder } from './track-recorder.js';
+import { quietChildLogger } from './quiet-logger.js';
 
 /** The 43-byte transparent 1×1 GIF every open answers. */
 export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
-// Every open and click would otherwise log two lines at info: warnings and errors only.
-const QUIET = 'warn';
+// Every open and click would otherwise log two lines at info: warnings and errors only, through
+// a logger made only when one is written.
+const QUIET = { logLevel: 'warn', childLoggerFactory: quietChildLogger } as const;
 /** Link URLs kept in memory (about 200 bytes each). */
 const MAX_URLS = 50_000;
 const NO_STORE = 'no-store, no-cache, must-revalidate, max-age=0';
@@ -38,7 +40,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     : deps.redis.duplicate({ enableAutoPipelining: true });
   redis.on('error', () => undefined); // outages are reported once, by connection-watch.ts
   if (redis.status === 'wait') await redis.connect(); // lazyConnect, like the connection it copies
-  const recorder = new TrackRecorder(redis, keys, app.log, botClickSeconds(), (type, bot) => countEvent(app, type, bot));
+  const recorder = new TrackRecorder(redis, keys, app.log, botClickSeconds(), (type, bot, n) => countEvent(app, type, bot, n));
   app.addHook('onClose', async () => {
     await recorder.close(); // events already answered are still recorded
     await redis.quit().catch(() => redis.disconnect());
@@ -57,7 +59,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     return url;
   };
 
-  app.get<Route>('/o/*', { schema: { params: pixelParams }, logLevel: QUIET }, async (request, reply) => {
+  app.get<Route>('/o/*', { schema: { params: pixelParams }, ...QUIET }, async (request, reply) => {
     const token = request.params['*'].replace(/\.gif$/, '');
     const at = clock.now();
     const check = verifyToken(token, secret, { kind: 'open', now: at });
@@ -65,7 +67,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     return reply.code(200).header('cache-control', NO_STORE).type('image/gif').send(PIXEL);
   });
 
-  app.get<Route>('/c/*', { schema: { params }, logLevel: QUIET }, async (request, reply) => {
+  app.get<Route>('/c/*', { schema: { params }, ...QUIET }, async (request, reply) => {
     const at = clock.now();
     // /c/TOKEN/LINK: one signed token per email names the send; the link id after it is only
     // looked up among the links that send's scenario stored, so a changed id leads nowhere new.

@@ -5,7 +5,11 @@
 // Timed: autocannon (in this process) for BENCH_SECONDS (default 10) with BENCH_CONNECTIONS
 // (default 20) connections, 3 opens for 1 click, each request a token of another contact.
 // Baseline, same run, same load: a bare fastify server in a process of its own answering the
-// same 43-byte GIF on one route (`/*`), no token, no Redis.
+// same 43-byte GIF on one route (`/*`), no token, no Redis. The two take turns, BENCH_ROUNDS
+// (default 5) slices each of BENCH_SECONDS / BENCH_ROUNDS, summed: this machine's speed drifts.
+// BENCH_LOAD=wrk: wrk (one thread, a Lua script for the paths) instead of autocannon, when
+// installed: a load tool that costs a third of autocannon's CPU, so that each server is bound by
+// its own thread rather than by the cores it shares with the load tool.
 // Also printed: the same server answering the pixel for invalid tokens (nothing to record), to
 // tell the app's own cost from recording's.
 // Printed for each run: the CPU per request of the server, Redis and the load tool (they share
@@ -16,13 +20,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { applyScenarios, deleteAll, ensureBuilt, memoryUsage, onInterrupt, processCpuSeconds, root, seconds, seedContacts, writeScenario } from './lib/common.mjs';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WRK = process.env.BENCH_LOAD === 'wrk';
 const NAME = 'bench-track';
 const STEP = 'intro';
 const VISIT = Math.floor(Date.now() / 1000) - 7200;
@@ -88,35 +94,106 @@ process.stdout.write(JSON.stringify({ listening: 'http://127.0.0.1:' + app.serve
 process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
 `;
 
+/** Waits until the scenario's log holds `expected` entries, or stops growing for 2 s; its length. */
+async function drain(expected) {
+  let logged = await redis.xlen(keys.events(NAME));
+  for (let last = -1, still = 0; logged < expected && still < 40; await new Promise((r) => setTimeout(r, 50))) {
+    logged = await redis.xlen(keys.events(NAME));
+    still = logged === last ? still + 1 : 0;
+    last = logged;
+  }
+  return logged;
+}
+
 const redisCpu = async () => {
   const info = await redis.info('cpu');
   return Number(/used_cpu_user:([\d.]+)/.exec(info)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)[1]);
 };
 
 /**
- * autocannon over `paths` (each request the next one), DURATION seconds, against `server`; with the
- * CPU each party used per request (µs): the server, Redis, and the load tool (this process).
+ * autocannon over `paths` (each request the next one), `duration` seconds, against `server`; with
+ * the CPU each party used (seconds): the server, Redis, and the load tool (this process).
  */
-async function load(server, paths) {
-  let next = 0;
+const cursors = new Map(); // per server: each slice goes on where its last one stopped
+async function load(server, paths, duration) {
+  return WRK ? loadWrk(server, paths, duration) : loadAutocannon(server, paths, duration);
+}
+
+async function loadAutocannon(server, paths, duration) {
+  let next = cursors.get(server) ?? 0;
   const before = [await processCpuSeconds(server.child.pid), await redisCpu(), process.cpuUsage()];
   const result = await autocannon({
-    url: server.url, connections: CONNECTIONS, duration: DURATION,
+    url: server.url, connections: CONNECTIONS, duration,
     requests: [{ method: 'GET', headers: { 'user-agent': UA }, setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
   });
   const own = process.cpuUsage(before[2]);
-  const per = (s) => Math.round((s * 1e6) / Math.max(1, result.requests.total));
-  result.cpu = {
-    serverSeconds: (await processCpuSeconds(server.child.pid)) - before[0],
-    server: per((await processCpuSeconds(server.child.pid)) - before[0]),
-    redis: per((await redisCpu()) - before[1]),
-    load: per((own.user + own.system) / 1e6),
-  };
+  cursors.set(server, next);
+  result.cpu = { server: (await processCpuSeconds(server.child.pid)) - before[0], redis: (await redisCpu()) - before[1], load: (own.user + own.system) / 1e6 };
   return result;
 }
 
-const summary = (r) => `${r.requests.total.toLocaleString('en')} requests in ${DURATION} s (${Math.round(r.requests.average).toLocaleString('en')}/s), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${r['2xx'].toLocaleString('en')} 2xx, ${r['3xx'].toLocaleString('en')} 3xx, ${r.non2xx - r['3xx']} other, ${r.errors} errors, ${r.timeouts} timeouts
-    CPU per request: server ${r.cpu.server} µs (${r.cpu.serverSeconds.toFixed(1)} s in all), Redis ${r.cpu.redis} µs, load tool ${r.cpu.load} µs`;
+// wrk's script: each request the next path of the file (each thread from its own point), the
+// same user agent; the result as one JSON line.
+const WRK_SCRIPT = `
+local paths, n = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  n = tonumber(args[2]) or 0
+end
+function request()
+  n = n % #paths + 1
+  return wrk.format("GET", paths[n], { ["User-Agent"] = ${JSON.stringify(UA)} })
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"us":%d,"p50":%d,"p99":%d,"max":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+`;
+
+/** The same with wrk (one thread): its CPU is read from the shell that waited for it (cutime + cstime). */
+async function loadWrk(server, paths, duration) {
+  const file = join(dir, `paths-${paths.length}.txt`);
+  if (!existsSync(file)) writeFileSync(file, paths.join('\n') + '\n');
+  const script = join(dir, 'wrk.lua');
+  if (!existsSync(script)) writeFileSync(script, WRK_SCRIPT);
+  const next = cursors.get(server) ?? 0;
+  const before = [await processCpuSeconds(server.child.pid), await redisCpu()];
+  const shell = spawn('sh', ['-c', 'wrk "$@"; cat /proc/$$/stat', 'sh', '-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, server.url, '--', file, String(next)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  shell.stdout.on('data', (d) => { out += d; });
+  await once(shell, 'exit');
+  const line = /^\{"requests".*$/m.exec(out);
+  if (!line) throw new Error(`wrk printed no result: ${out}`);
+  const w = JSON.parse(line[0]);
+  const stat = out.slice(out.lastIndexOf(')') + 2).split(' ');
+  const load = (Number(stat[13]) + Number(stat[14])) / 100;
+  cursors.set(server, (next + w.requests) % paths.length);
+  // Non-2xx/3xx answers are wrk's `status` errors.
+  return {
+    requests: { total: w.requests }, duration: w.us / 1e6, latency: { p50: w.p50 / 1000, p99: w.p99 / 1000, max: w.max / 1000 },
+    '2xx': w.requests - w.status, '3xx': 0, non2xx: w.status, errors: w.connect + w.read + w.write, timeouts: w.timeout,
+    cpu: { server: (await processCpuSeconds(server.child.pid)) - before[0], redis: (await redisCpu()) - before[1], load },
+  };
+}
+
+/** Slices of one server's load, summed: requests, seconds, CPU; p50 weighted by requests, p99 and max the worst slice's. */
+function total(slices) {
+  const sum = (f) => slices.reduce((s, r) => s + f(r), 0);
+  const requests = sum((r) => r.requests.total);
+  return {
+    requests, seconds: sum((r) => r.duration), perSecond: requests / sum((r) => r.duration),
+    p50: sum((r) => r.latency.p50 * r.requests.total) / Math.max(1, requests), p99: Math.max(...slices.map((r) => r.latency.p99)), max: Math.max(...slices.map((r) => r.latency.max)),
+    ok: sum((r) => r['2xx']), redirects: sum((r) => r['3xx']), other: sum((r) => r.non2xx - r['3xx']), errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts),
+    cpu: { server: sum((r) => r.cpu.server), redis: sum((r) => r.cpu.redis), load: sum((r) => r.cpu.load) },
+  };
+}
+
+const summary = (t) => {
+  const per = (s) => Math.round((s * 1e6) / Math.max(1, t.requests));
+  return `${t.requests.toLocaleString('en')} requests in ${t.seconds.toFixed(1)} s (${Math.round(t.perSecond).toLocaleString('en')}/s), p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99} ms, max ${t.max} ms; ${t.ok.toLocaleString('en')} 2xx, ${t.redirects.toLocaleString('en')} 3xx, ${t.other} other, ${t.errors} errors, ${t.timeouts} timeouts
+    CPU per request: server ${per(t.cpu.server)} µs (${t.cpu.server.toFixed(1)} s in all), Redis ${per(t.cpu.redis)} µs, load tool ${per(t.cpu.load)} µs`;
+};
 
 try {
   // Setup.
@@ -139,10 +216,11 @@ try {
     const open = `/o/${signToken({ ...p, kind: 'open' }, SECRET)}.gif`;
     paths.push(open, open, open, `/c/${signToken({ ...p, kind: 'click', link: links[Number(id) % 10][0] }, SECRET)}`);
   }
-  // BENCH_SERVE_NODE_ARGS: node options for relance serve, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // BENCH_SERVE_NODE_ARGS, BENCH_BARE_NODE_ARGS: node options for relance serve and for the bare
+  // route, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const serve = await spawnServer([...nodeArgs, join(root, 'bin/relance.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], { REDIS_URL: url, RELANCE_PREFIX: keys.prefix.replace(/^\{|\}$/g, ''), RELANCE_SECRET: SECRET });
-  const bare = await spawnServer(['--input-type=module', '-e', BARE], {});
+  const bare = await spawnServer([...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean), '--input-type=module', '-e', BARE], {});
   console.log(`setup: ${CONTACTS.toLocaleString('en')} contacts enrolled, 10 links, ${CONTACTS.toLocaleString('en')} ledger entries, ${paths.length.toLocaleString('en')} signed URLs in ${seconds(start).toFixed(2)} s; relance serve pid ${serve.child.pid}, bare fastify pid ${bare.child.pid}`);
 
   // Warm both up (JIT, connections), then measure.
@@ -151,32 +229,42 @@ try {
   await new Promise((r) => setTimeout(r, 500));
   const eventsBefore = await redis.xlen(keys.events(NAME));
 
-  const baseline = await load(bare, paths);
-
+  // Interleaved: ROUNDS slices of each, bare then relance, so that both see the same machine (a
+  // shared host's speed drifts over a minute). After each relance slice, its events are let into
+  // the log (not timed) before the bare route's next slice, so that recording never runs under
+  // the baseline's load; how far behind the log was when a slice ended is printed.
+  const slice = DURATION / ROUNDS;
+  const bareSlices = [];
+  const serveSlices = [];
+  let expected = eventsBefore;
+  let logged = eventsBefore;
+  let behind = 0;
   start = process.hrtime.bigint();
-  const result = await load(serve, paths);
-  const expected = eventsBefore + result['2xx'] + result['3xx'];
-  let logged = await redis.xlen(keys.events(NAME));
-  for (let last = -1, still = 0; logged < expected && still < 40; await new Promise((r) => setTimeout(r, 50))) {
+  for (let round = 0; round < ROUNDS; round++) {
+    bareSlices.push(await load(bare, paths, slice));
+    const r = await load(serve, paths, slice);
+    serveSlices.push(r);
+    expected += r['2xx'] + r['3xx'];
     logged = await redis.xlen(keys.events(NAME));
-    still = logged === last ? still + 1 : 0;
-    last = logged;
+    behind = Math.max(behind, expected - logged);
+    logged = await drain(expected);
   }
-  const drained = seconds(start);
+  const baseline = total(bareSlices);
+  const result = total(serveSlices);
   // The same server answering the pixel for invalid tokens: what the app costs without recording.
   const invalid = paths.filter((p) => p.startsWith('/o/')).map((p) => p.replace(/\.([A-Za-z0-9_-]+)\.gif$/, '.AAAA$1.gif'));
-  const unrecorded = await load(serve, invalid);
+  const unrecorded = total([await load(serve, invalid, slice)]);
   const streamBytes = await memoryUsage(redis, keys.events(NAME));
   const bytesPerEvent = streamBytes / logged;
-  const ratio = result.requests.average / baseline.requests.average;
+  const ratio = result.perSecond / baseline.perSecond;
 
   console.log(`relance serve: ${summary(result)}`);
-  console.log(`  events logged: ${(logged - eventsBefore).toLocaleString('en')} of ${(expected - eventsBefore).toLocaleString('en')} answered (${Math.max(0, expected - logged)} dropped; ${serve.child.warnings} warnings/errors logged), all in the log ${drained.toFixed(1)} s after the load began`);
+  console.log(`  events logged: ${(logged - eventsBefore).toLocaleString('en')} of ${(expected - eventsBefore).toLocaleString('en')} answered (${Math.max(0, expected - logged)} dropped; ${serve.child.warnings} warnings/errors logged); at the end of a slice the log was at most ${behind.toLocaleString('en')} events behind`);
   console.log(`  Redis: event stream ${streamBytes.toLocaleString('en')} bytes for ${logged.toLocaleString('en')} entries (${bytesPerEvent.toFixed(0)} bytes/event)`);
-  console.log(`  same server, pixel with invalid tokens (nothing recorded): ${summary(unrecorded)}`);
-  console.log(`baseline: bare fastify GIF route: ${summary(baseline)}`);
+  console.log(`  same server, pixel with invalid tokens (nothing recorded, one slice): ${summary(unrecorded)}`);
+  console.log(`baseline: bare fastify GIF route, ${ROUNDS} slices between relance's: ${summary(baseline)}`);
   console.log(`ratio: ${ratio.toFixed(2)} of the bare route's throughput`);
-  console.log(JSON.stringify({ bench: 'track', requests: result.requests.total, per_second: Math.round(result.requests.average), p99_ms: result.latency.p99, baseline_per_second: Math.round(baseline.requests.average), ratio: Number(ratio.toFixed(2)), redis_bytes_per_event: Math.round(bytesPerEvent) }));
+  console.log(JSON.stringify({ bench: 'track', requests: result.requests, per_second: Math.round(result.perSecond), p99_ms: result.p99, baseline_per_second: Math.round(baseline.perSecond), ratio: Number(ratio.toFixed(2)), redis_bytes_per_event: Math.round(bytesPerEvent) }));
 } finally {
   await cleanup();
 }

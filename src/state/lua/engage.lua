@@ -15,21 +15,32 @@
 -- ARGV[2]  KEYS[3]'s due-index member
 -- ARGV[3]  KEYS[3]'s minute * 60
 -- ARGV[4]  the oldest stream id to keep (milliseconds): older entries are trimmed (MINID ~)
--- ARGV[5 …] the events, one after the other, each:
+-- ARGV[5 …] the events, one argument each, its parts separated by U+001F (src/enroll/engage.ts):
 --          contact id, '1' if a bot made it (logged, no flag, no wake) else '0',
 --          n, n engagement flags ('f', 'v' or '<flag>:<step>', set only if the contact is enrolled),
---          m, m/2 pairs of the entry's fields, name and value (see src/enroll/engage.ts)
+--          then the entry's fields, name and value, to the end
 -- Returns, per event in order, { woken (1/0, or -1: no such contact), first (1 when a flag was new) }
 -- #include lib/enrollment.lua
+local function split(s)
+  local parts, from = {}, 1
+  while true do
+    local at = string.find(s, '\31', from, true)
+    if not at then
+      parts[#parts + 1] = string.sub(s, from)
+      return parts
+    end
+    parts[#parts + 1] = string.sub(s, from, at - 1)
+    from = at + 1
+  end
+end
+
 local out = {}
-local i = 5
 local woke = false
-while i <= #ARGV do
-  local id, bot, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  local flags = { unpack(ARGV, i + 3, i + 2 + n) }
-  local m = tonumber(ARGV[i + 3 + n])
-  local entry = { unpack(ARGV, i + 4 + n, i + 3 + n + m) }
-  i = i + 4 + n + m
+for i = 5, #ARGV do
+  local parts = split(ARGV[i])
+  local id, bot, n = parts[1], parts[2], tonumber(parts[3])
+  local flags = { unpack(parts, 4, 3 + n) }
+  local entry = { unpack(parts, 4 + n) }
   local first, woken = false, 0
   if redis.call('HEXISTS', KEYS[6], id) == 0 then
     woken = -1
