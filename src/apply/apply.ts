@@ -42,6 +42,7 @@ export interface ApplyResult {
  * leaves its previous version running. Applying the same revision twice finds nothing to do.
  */
 export async function applyPlan(redis: Redis, keys: Keys, plan: Plan, options: { now?: Date } = {}): Promise<ApplyResult> {
+  if (plan.base) throw new StalePlanError(`this plan is a diff of files against ${plan.base.revision}, made without the running state: it cannot be applied`);
   if (plan.prefix !== keys.prefix) throw new StalePlanError(`this plan was made for ${plan.prefix}, not ${keys.prefix}`);
   if (plan.problems.length > 0) throw new PlanProblemsError(`the plan has errors:\n  ${plan.problems.join('\n  ')}`);
   const lock = await acquireLock(redis, keys, 'apply', `apply ${plan.revision || '(no revision)'}`);

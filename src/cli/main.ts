@@ -241,6 +241,12 @@ function exitCodeFor(err: unknown): number {
     if (!err.reported) process.stderr.write(`relance: ${err.message}\n`);
     return err.exitCode;
   }
+  // Redis said no to a command (an ACL without the right, OOM, a read-only replica): its words,
+  // without a stack. Named, not imported: main.ts stays free of ioredis until a command needs it.
+  if (err instanceof Error && err.name === 'ReplyError') {
+    process.stderr.write(`relance: Redis refused a command: ${err.message}\n`);
+    return err.message.startsWith('NOPERM') ? 77 : 69;
+  }
   process.stderr.write(`relance: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 70;
 }

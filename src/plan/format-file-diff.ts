@@ -17,7 +17,7 @@ export function fileBlock(c: ScenarioChange): string[] {
   if (c.actions.includes('create')) {
     out.push(`+ create   ${c.name}${file}`, `    version ${shortDigest(c.to!.digest)}, state ${c.to!.state}`);
     const lists = c.desired?.scenario.spec.entry.lists;
-    out.push(lists ? `    entry: lists ${lists.join(', ')}${c.desired?.scenario.spec.entry.segment ? ', matching the segment' : ''}; contacts affected: needs REDIS_URL` : '    entry: on triggers only; nobody enters until an event arrives');
+    out.push(lists ? `    entry: lists ${lists.join(', ')}${c.desired?.scenario.spec.entry.segment ? ', matching the segment' : ''}; contacts affected: counted against the running state only (REDIS_URL)` : '    entry: on triggers only; nobody enters until an event arrives');
   }
   if (c.actions.includes('update')) {
     out.push(`~ update   ${c.name}  ${shortDigest(c.from!.digest)} → ${shortDigest(c.to!.digest)}${file}`);

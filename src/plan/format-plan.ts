@@ -14,7 +14,7 @@ export function formatPlan(plan: Plan): string {
   if (unchanged.length) lines.push(`= unchanged (${unchanged.length}): ${unchanged.map((c) => c.name).join(', ')}`, '');
   if (plan.base?.invalid.length) lines.push(`note: at the base (${plan.base.revision}) these files did not validate and count as absent, so their scenarios show as created: ${plan.base.invalid.join(', ')}`, '');
   for (const p of plan.problems) lines.push(`error: ${p}`);
-  lines.push(summary(plan) + (plan.base ? ' Contacts affected: needs REDIS_URL.' : ''));
+  lines.push(summary(plan) + (plan.base ? ' Contacts affected: counted against the running state only (REDIS_URL).' : ''));
   return lines.join('\n');
 }
 

@@ -73,7 +73,7 @@ describe('relance plan --base REV (real git, the real CLI, no Redis)', () => {
     expect(lines.filter((l) => /^[+~‖▶!-] /.test(l))).toHaveLength(1);
     expect(unchangedCount(changed.stdout)).toBe(total - 1);
     expect(changed.stdout).not.toMatch(/= unchanged.*\bstandard\b/);
-    expect(lines.at(-2)).toBe(`Plan: 0 to create, 1 to update, 0 to pause, 0 to resume, 0 to archive, ${total - 1} unchanged. Contacts affected: needs REDIS_URL.`);
+    expect(lines.at(-2)).toBe(`Plan: 0 to create, 1 to update, 0 to pause, 0 to resume, 0 to archive, ${total - 1} unchanged. Contacts affected: counted against the running state only (REDIS_URL).`);
 
     expect(same.code).toBe(0);
     expect(same.stdout).toContain(`Plan: 0 to create, 0 to update, 0 to pause, 0 to resume, 0 to archive, ${total} unchanged.`);
@@ -94,7 +94,7 @@ describe('relance plan --base REV (real git, the real CLI, no Redis)', () => {
     expect(text.stdout).toContain('‖ pause    deep  (scenarios/deep.yaml)  (contacts in progress stop where they are)');
     expect(text.stdout).toContain('! keep     quick  (scenarios/quick.yaml)  (running at the base)\n    file deleted, but the scenario still runs: archive it with `relance apply --prune`');
     expect(text.stdout).toContain('+ create   welcome-again  (scenarios/welcome-again.yaml)');
-    expect(text.stdout).toMatch(/Plan: 1 to create, 0 to update, 1 to pause, 0 to resume, 0 to archive, \d+ unchanged\. 1 deleted but kept \(prune guard\)\. Contacts affected: needs REDIS_URL\./);
+    expect(text.stdout).toMatch(/Plan: 1 to create, 0 to update, 1 to pause, 0 to resume, 0 to archive, \d+ unchanged\. 1 deleted but kept \(prune guard\)\. Contacts affected: counted against the running state only \(REDIS_URL\)\./);
 
     expect(json.code).toBe(2);
     const plan = JSON.parse(json.stdout) as Plan;
@@ -123,4 +123,27 @@ describe('relance plan --base REV (real git, the real CLI, no Redis)', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`relance: unknown revision no-such-branch: no commit by that name in ${dir}\n`);
   });
+
+  it('apply refuses a diff of files saved as JSON, and a plan file cut short, with one line each and nothing applied', async () => {
+    const dir = await repo();
+    const diff = await relance(dir, 'plan', '--base', 'HEAD~1', '--json');
+    writeFileSync(join(dir, 'diff.json'), diff.stdout);
+    writeFileSync(join(dir, 'cut.json'), diff.stdout.slice(0, 200));
+    writeFileSync(join(dir, 'other.json'), '{"format":1,"changes":[]}');
+    const prefix = `test-apply-file-${process.pid}-${Date.now()}`;
+    const env = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', RELANCE_PREFIX: prefix };
+    const applied = await relanceWith(env, dir, 'apply', '--plan', 'diff.json', '--yes');
+    expect(applied.code).toBe(65);
+    expect(applied.stderr).toBe('relance: diff.json is a diff of files (`plan --base`), made without the running state: it cannot be applied. Save the plan against the running state with `relance plan --out diff.json` (with --base too if you like) and REDIS_URL set\n');
+    const cut = await relanceWith(env, dir, 'apply', '--plan', 'cut.json', '--yes');
+    expect(cut.code).toBe(65);
+    expect(cut.stderr).toMatch(/^relance: cut\.json is not JSON \(.+\): save a plan with `relance plan --out cut\.json`\n$/);
+    const other = await relanceWith(env, dir, 'apply', '--plan', 'other.json', '--yes');
+    expect(other.code).toBe(65);
+    expect(other.stderr).toBe('relance: other.json is not a plan saved by `relance plan --out`: "basis" (the running state it was computed against) is missing or not an integer\n');
+    // Nothing was written under the prefix.
+    const status = await relanceWith(env, dir, 'plan', 'scenarios');
+    expect(status.stdout).toMatch(/against running state #0/);
+  });
 });
+

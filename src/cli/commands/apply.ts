@@ -1,18 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyResult } from '../../apply/apply.js';
 import { shortDigest } from '../../compile/normalize.js';
 import { UsageError } from '../../errors.js';
 import { formatPlan } from '../../plan/format-plan.js';
 import { makePlan } from '../../plan/make-plan.js';
-import { hasChanges, type Plan } from '../../plan/types.js';
+import { readPlanFile } from '../../plan/plan-file.js';
+import { hasChanges } from '../../plan/types.js';
 import { validatePaths } from '../../validate/validate.js';
 import { formatDiagnostics } from '../../diagnostics/format.js';
 import { ValidationFailedError } from '../../errors.js';
 import { withState } from '../state.js';
 
 export async function apply(paths: string[], options: { plan?: string; yes?: boolean; prune?: boolean }): Promise<void> {
-  const saved = options.plan ? (JSON.parse(await readFile(options.plan, 'utf8')) as Plan) : undefined;
+  const saved = options.plan ? await readPlanFile(options.plan) : undefined;
   const validation = saved ? undefined : await validatePaths(paths);
   if (validation && validation.errors.length > 0) {
     process.stderr.write(formatDiagnostics(validation, 'text') + '\n');

@@ -66,7 +66,7 @@ describe('planFromRevision: the files at a revision against the working tree', (
     const plan = await planFromRevision([join(dir, 'scenarios')], 'HEAD');
     expect(actionsOf(plan)).toEqual({ a: 'create' });
     const text = formatPlan(plan);
-    expect(text).toContain('entry: lists newsletter; contacts affected: needs REDIS_URL');
+    expect(text).toContain('entry: lists newsletter; contacts affected: counted against the running state only (REDIS_URL)');
     expect(text).not.toMatch(/\b0 contacts?\b/);
   });
 
