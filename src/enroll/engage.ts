@@ -46,19 +46,15 @@ function entryFields(event: LogEvent): string[] {
   return out;
 }
 
-/** Separates the parts of one event in engage.lua's argument: JSON.stringify escapes it, ids and names never hold it. */
-const SEP = '\x1f';
-
 /**
- * One event as one script argument: `id SEP bot SEP n SEP flag… SEP field SEP value…`. One string
- * an event, not twenty: a batch of opens is a few dozen arguments for the client to write and
- * Redis to read, where it was a thousand.
+ * One event as engage.lua reads it: `[id, bot, [flag…], [field, value…]]`. A call's events go as
+ * one JSON argument, which Redis decodes in C (cjson): a batch of 45 opens is one argument for
+ * the client to write, where it was 900, and costs Redis less than reading them (measured:
+ * about 5 µs an event in the script, against 5.4 for separate arguments and 11 for splitting a
+ * joined string in Lua).
  */
-function packEvent(event: LogEvent, flags: EngagementFlag[]): string {
-  const set = event.bot ? [] : flags.map(flagArg);
-  const parts = [event.contactId, event.bot ? '1' : '0', String(set.length), ...set, ...entryFields(event)];
-  for (const part of parts) if (part.includes(SEP)) throw new TypeError(`an event part holds the separator U+001F: ${JSON.stringify(part)}`);
-  return parts.join(SEP);
+function eventArg(event: LogEvent, flags: EngagementFlag[]): [string, string, string[], string[]] {
+  return [event.contactId, event.bot ? '1' : '0', event.bot ? [] : flags.map(flagArg), entryFields(event)];
 }
 
 /** An event to record in a scenario, with the engagement flags it implies (none for a bot's). */
@@ -90,8 +86,8 @@ export async function engageMany(redis: Redis, keys: Keys, scenario: string, ite
   const oldest = Math.max(0, now.getTime() - retentionDays() * 86_400_000);
   const out: Engaged[] = [];
   for (let from = 0; from < items.length; from += PER_CALL) {
-    const args: Array<string | number> = [nowS, keys.dueMember(scenario, minute), minute * 60, oldest];
-    for (let i = from; i < Math.min(items.length, from + PER_CALL); i++) args.push(packEvent(items[i]!.event, items[i]!.flags));
+    const events = items.slice(from, from + PER_CALL).map(({ event, flags }) => eventArg(event, flags));
+    const args: Array<string | number> = [nowS, keys.dueMember(scenario, minute), minute * 60, oldest, JSON.stringify(events)];
     const replies = await runScript<number[]>(redis, 'engage',
       [keys.events(scenario), keys.enrollments(scenario), keys.dueBucket(scenario, minute), keys.dueIndex(), keys.engagement(scenario), keys.contactData()], args);
     for (let i = 0; i < replies.length; i += 2) out.push({ woken: replies[i] === 1, first: replies[i + 1] === 1, unknown: replies[i] === -1 });

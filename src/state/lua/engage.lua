@@ -15,32 +15,19 @@
 -- ARGV[2]  KEYS[3]'s due-index member
 -- ARGV[3]  KEYS[3]'s minute * 60
 -- ARGV[4]  the oldest stream id to keep (milliseconds): older entries are trimmed (MINID ~)
--- ARGV[5 …] the events, one argument each, its parts separated by U+001F (src/enroll/engage.ts):
+-- ARGV[5]  the events, a JSON array (src/enroll/engage.ts), each [id, bot, flags, entry]:
 --          contact id, '1' if a bot made it (logged, no flag, no wake) else '0',
---          n, n engagement flags ('f', 'v' or '<flag>:<step>', set only if the contact is enrolled),
---          then the entry's fields, name and value, to the end
+--          the engagement flags ('f', 'v' or '<flag>:<step>', set only if the contact is enrolled),
+--          the entry's fields, name and value one after the other
 -- Returns, per event in order, { woken (1/0, or -1: no such contact), first (1 when a flag was new) }
 -- #include lib/enrollment.lua
-local function split(s)
-  local parts, from = {}, 1
-  while true do
-    local at = string.find(s, '\31', from, true)
-    if not at then
-      parts[#parts + 1] = string.sub(s, from)
-      return parts
-    end
-    parts[#parts + 1] = string.sub(s, from, at - 1)
-    from = at + 1
-  end
-end
-
+local ok, events = pcall(cjson.decode, ARGV[5])
+if not ok or type(events) ~= 'table' then return redis.error_reply('ERR engage: the events argument is not a JSON array') end
 local out = {}
 local woke = false
-for i = 5, #ARGV do
-  local parts = split(ARGV[i])
-  local id, bot, n = parts[1], parts[2], tonumber(parts[3])
-  local flags = { unpack(parts, 4, 3 + n) }
-  local entry = { unpack(parts, 4 + n) }
+for _, event in ipairs(events) do
+  local id, bot, flags, entry = event[1], event[2], event[3], event[4]
+  local n = #flags
   local first, woken = false, 0
   if redis.call('HEXISTS', KEYS[6], id) == 0 then
     woken = -1

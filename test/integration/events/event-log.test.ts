@@ -87,9 +87,9 @@ describe('the event log', () => {
     const { redis, keys } = testRedis();
     const [ada] = await addContacts(redis, keys, 'people', [{ email: 'ada@example.org' }]);
     const at = new Date('2026-06-01T08:00:00Z');
-    // Each event crosses to Redis as one argument whose parts U+001F separates: a detail holding it
-    // (a form field, say) goes as JSON, which escapes it.
-    const detail = { l: 'link1', field: 'a\u001fb|c\td\r\n\u0000é' };
+    // A call's events cross to Redis as one JSON argument, decoded by the script: what a form field
+    // holds (control characters, quotes, separators, accents) must come out of the log as it went in.
+    const detail = { l: 'link1', field: 'a\u001fb|c\td\r\n\u0000é "q" \\ 😀 \ud800' };
     await recordScenarioEvents(redis, keys, [{ id: ada!, event: { type: 'clicked', scenario: 'a', step: 'hello', visit: 7, at, source: 'link', detail } }], at);
     const [[, kv]] = (await redis.xrange(keys.events('a'), '-', '+')) as [[string, string[]]];
     expect(kv.slice(0, 12)).toEqual(['e', 'clicked', 'c', ada, 't', String(at.getTime() / 1000), 'o', 'link', 's', 'hello', 'i', '7']);
