@@ -47,20 +47,28 @@ const DOMAIN = 'relance.v1.';
 const MAX_TOKEN = 1024;
 const MAX_FIELD = 256;
 const B64URL = /^[A-Za-z0-9_-]+$/;
+/** The last character of a canonical base64url SHA-256 (4 data bits, then 00). */
+const CANONICAL_LAST = /[AEIMQUYcgkosw048]$/;
 const ALLOWED_KEYS = new Set(['s', 'c', 't', 'k', 'e', 'i', 'l']);
 export const MIN_SECRET_BYTES = 16;
 
-// Every email signs several links: the key bytes are made once, not per signature (a Buffer
-// key is faster for createHmac than a KeyObject, measured on Node 20).
+// Every email signs several links and the server checks thousands a second: the key bytes are
+// made once, not per signature (a Buffer key is faster for createHmac than a KeyObject,
+// measured on Node 20).
 const keyBytes = new Map<Secret, Buffer>();
 
-function mac(secret: Secret, body: string): string {
+function digest(secret: Secret, body: string): Buffer {
   let key = keyBytes.get(secret);
   if (!key) {
+    checkSecret(secret);
     if (keyBytes.size > 16) keyBytes.clear();
     keyBytes.set(secret, (key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret));
   }
-  return createHmac('sha256', key).update(DOMAIN).update(body).digest('base64url');
+  return createHmac('sha256', key).update(DOMAIN).update(body).digest();
+}
+
+function mac(secret: Secret, body: string): string {
+  return digest(secret, body).toString('base64url');
 }
 
 function checkSecret(secret: Secret): void {
@@ -155,10 +163,10 @@ export function verifyToken(token: unknown, secret: Secret, options: VerifyOptio
   const body = token.slice(0, dot);
   const sig = token.slice(dot + 1);
   if (!B64URL.test(body) || !B64URL.test(sig)) return { ok: false, reason: 'malformed' };
-  const expected = Buffer.from(mac(secret, body));
-  const given = Buffer.from(sig);
-  // Comparing the base64url text (not decoded bytes) also refuses non-canonical encodings of a valid MAC.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+  // 32 bytes are 43 characters whose last carries 4 bits and two zero bits: any other length or
+  // last character would be another encoding of some MAC, and is refused before decoding.
+  if (sig.length !== 43 || !CANONICAL_LAST.test(sig)) return { ok: false, reason: 'signature' };
+  if (!timingSafeEqual(Buffer.from(sig, 'base64url'), digest(secret, body))) return { ok: false, reason: 'signature' };
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
