@@ -186,7 +186,9 @@ export async function readEvents(redis: Redis, keys: Keys, scenario: string, ste
   const fieldNames = new Set<string>();
   const forms: FormSubmissions = { ids: new StreamIds(), fields: [] };
   let events = 0;
-  for await (const page of eventPages(redis, key, PAGE)) {
+  // The newer part's submissions come after the older part's in the file: they wait for it.
+  const later: Array<{ id: string; names: string[] }> = [];
+  for await (const { part, events: page } of eventPages(redis, key, PAGE)) {
     for (const e of page) {
       const kind = KIND_INDEX.get(e.type);
       const at = Number(e.at);
@@ -201,12 +203,20 @@ export async function readEvents(redis: Redis, keys: Keys, scenario: string, ste
       if (e.step) sends.note(e.contact, steps.of(e.step), visit, kind, at, 0);
       else if (CONTACT_KINDS.has(e.type)) contacts.note(e.contact, kind, at);
       if (e.type === 'form-submitted' && inWindow(window, at)) {
-        forms.ids.push(e.id);
-        for (const name of formFieldNames(e.detail)) fieldNames.add(name);
+        const names = formFieldNames(e.detail);
+        if (part === 1) later.push({ id: e.id, names });
+        else {
+          forms.ids.push(e.id);
+          for (const name of names) fieldNames.add(name);
+        }
       }
     }
     events += page.length;
     onProgress?.(events, total);
+  }
+  for (const { id, names } of later) {
+    forms.ids.push(id);
+    for (const name of names) fieldNames.add(name);
   }
   forms.fields = [...fieldNames];
   return { sends, contacts, forms, events };

@@ -22,15 +22,46 @@ export interface PageEvent {
   detail: string;
 }
 
+/** A page of the log, and which part of it: 0 the older, 1 the newer. */
+export interface EventPage {
+  part: 0 | 1;
+  events: PageEvent[];
+}
+
 /**
  * The log from its start to the entry that was last when the read began (events recorded
- * meanwhile wait for the next report), in pages.
+ * meanwhile wait for the next report), in pages. Split at the middle of its time span, the two
+ * parts are read at once: the older by the script (its cost in Redis, little in the client), the
+ * newer by plain XRANGE (its cost in the client, little in Redis). Redis is busy alone otherwise,
+ * and the client waits: together, about a third less time. Each part's pages come in order; the
+ * two parts' pages are interleaved as they arrive.
  */
-export async function* eventPages(redis: Redis, key: string, count: number): AsyncGenerator<PageEvent[]> {
-  const [last] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-  if (!last) return;
+export async function* eventPages(redis: Redis, key: string, count: number): AsyncGenerator<EventPage> {
+  const [[last], [first]] = await Promise.all([redis.xrevrange(key, '+', '-', 'COUNT', 1), redis.xrange(key, '-', '+', 'COUNT', 1)]);
+  if (!last || !first) return;
   const end = last[0];
-  let next = page(redis, key, '-', end, count);
+  const from = msOf(first[0]);
+  const to = msOf(end);
+  if (to - from < 2) {
+    for await (const events of scriptPages(redis, key, '-', end, count)) yield { part: 0, events };
+    return;
+  }
+  // The newer part starts at the first id of this millisecond: the older one ends just before it.
+  const middle = `${Math.floor((from + to) / 2)}-0`;
+  const older = tag(0, scriptPages(redis, key, '-', `(${middle}`, count));
+  const newer = tag(1, rangePages(redis, key, middle, end, count));
+  yield* merge([older, newer]);
+}
+
+const msOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
+
+async function* tag(part: 0 | 1, pages: AsyncGenerator<PageEvent[]>): AsyncGenerator<EventPage> {
+  for await (const events of pages) yield { part, events };
+}
+
+/** Pages by the script, the next asked for while the client reads this one. */
+async function* scriptPages(redis: Redis, key: string, start: string, end: string, count: number): AsyncGenerator<PageEvent[]> {
+  let next = page(redis, key, start, end, count);
   for (;;) {
     const [tail, n, text] = await next;
     const more = n === count && tail !== end;
@@ -40,6 +71,71 @@ export async function* eventPages(redis: Redis, key: string, count: number): Asy
     }
     if (n > 0) yield readPage(text);
     if (!more) return;
+  }
+}
+
+/** Pages by XRANGE, the same way. */
+async function* rangePages(redis: Redis, key: string, start: string, end: string, count: number): AsyncGenerator<PageEvent[]> {
+  let next = redis.xrange(key, start, end, 'COUNT', count);
+  for (;;) {
+    const entries = await next;
+    const tail = entries.at(-1)?.[0];
+    const more = entries.length === count && tail !== undefined && tail !== end;
+    if (more) {
+      next = redis.xrange(key, `(${tail}`, end, 'COUNT', count);
+      next.catch(() => undefined);
+    }
+    if (entries.length > 0) yield entries.map(([id, fields]) => pageEvent(id, fields));
+    if (!more) return;
+  }
+}
+
+/** An XRANGE entry as the script would have given it. */
+function pageEvent(id: string, fields: string[]): PageEvent {
+  const e: PageEvent = { type: '', contact: '', at: '', step: '', visit: '', bot: '', id: '', detail: '' };
+  let detail = '';
+  for (let j = 0; j + 1 < fields.length; j += 2) {
+    const value = fields[j + 1]!;
+    switch (fields[j]) {
+      case 'e': e.type = value; break;
+      case 'c': e.contact = value; break;
+      case 't': e.at = value; break;
+      case 's': e.step = value; break;
+      case 'i': e.visit = value; break;
+      case 'b': e.bot = value; break;
+      case 'x': detail = value; break;
+    }
+  }
+  if (e.type === 'form-submitted') {
+    e.id = id;
+    e.detail = detail;
+  }
+  return e;
+}
+
+/**
+ * The pages of several generators as each comes, each generator's in its order. A generator is
+ * asked for its next page as soon as it gave one (so each keeps reading while the caller works);
+ * an error in one is thrown here, and the others are closed.
+ */
+async function* merge<T>(sources: Array<AsyncGenerator<T>>): AsyncGenerator<T> {
+  type Step = { i: number; result?: IteratorResult<T>; error?: unknown };
+  const ask = (i: number): Promise<Step> => sources[i]!.next().then((result) => ({ i, result }), (error: unknown) => ({ i, error }));
+  const pending = new Map<number, Promise<Step>>(sources.map((_, i) => [i, ask(i)]));
+  try {
+    while (pending.size > 0) {
+      const step = await Promise.race(pending.values());
+      if (step.error !== undefined) throw step.error;
+      if (step.result!.done) {
+        pending.delete(step.i);
+        continue;
+      }
+      pending.set(step.i, ask(step.i));
+      yield step.result!.value;
+    }
+  } finally {
+    // Stopped early or failed: let each generator finish the page it is on, then close it.
+    await Promise.all([...pending.values()].map(async (p) => { await p; await sources[(await p).i]!.return(undefined); }));
   }
 }
 
