@@ -43,52 +43,52 @@ export async function* eventPages(redis: Redis, key: string, count: number): Asy
   const from = msOf(first[0]);
   const to = msOf(end);
   if (to - from < 2) {
-    for await (const events of scriptPages(redis, key, '-', end, count)) yield { part: 0, events };
+    for await (const events of pages(byScript(redis, key, end, count), '-', end, count)) yield { part: 0, events };
     return;
   }
   // The newer part starts at the first id of this millisecond: the older one ends just before it.
   const middle = `${Math.floor((from + to) / 2)}-0`;
-  const older = tag(0, scriptPages(redis, key, '-', `(${middle}`, count));
-  const newer = tag(1, rangePages(redis, key, middle, end, count));
+  const olderEnd = `(${middle}`;
+  const older = tag(0, pages(byScript(redis, key, olderEnd, count), '-', olderEnd, count));
+  const newer = tag(1, pages(byRange(redis, key, end, count), middle, end, count));
   yield* merge([older, newer]);
 }
 
 const msOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
 
-async function* tag(part: 0 | 1, pages: AsyncGenerator<PageEvent[]>): AsyncGenerator<EventPage> {
-  for await (const events of pages) yield { part, events };
+async function* tag(part: 0 | 1, source: AsyncGenerator<PageEvent[]>): AsyncGenerator<EventPage> {
+  for await (const events of source) yield { part, events };
 }
 
-/** Pages by the script, the next asked for while the client reads this one. */
-async function* scriptPages(redis: Redis, key: string, start: string, end: string, count: number): AsyncGenerator<PageEvent[]> {
-  let next = page(redis, key, start, end, count);
+/** One page from `start`: its last stream id ('' when empty), how many entries, and those entries read. */
+type ReadPage = (start: string) => Promise<{ tail: string; n: number; events: () => PageEvent[] }>;
+
+/** Pages from `start` to `end`, the next asked for while the client reads this one. */
+async function* pages(read: ReadPage, start: string, end: string, count: number): AsyncGenerator<PageEvent[]> {
+  let next = read(start);
   for (;;) {
-    const [tail, n, text] = await next;
+    const { tail, n, events } = await next;
     const more = n === count && tail !== end;
     if (more) {
-      next = page(redis, key, `(${tail}`, end, count);
+      next = read(`(${tail}`);
       next.catch(() => undefined); // awaited on the next turn; the caller may have stopped
     }
-    if (n > 0) yield readPage(text);
+    if (n > 0) yield events();
     if (!more) return;
   }
 }
 
-/** Pages by XRANGE, the same way. */
-async function* rangePages(redis: Redis, key: string, start: string, end: string, count: number): AsyncGenerator<PageEvent[]> {
-  let next = redis.xrange(key, start, end, 'COUNT', count);
-  for (;;) {
-    const entries = await next;
-    const tail = entries.at(-1)?.[0];
-    const more = entries.length === count && tail !== undefined && tail !== end;
-    if (more) {
-      next = redis.xrange(key, `(${tail}`, end, 'COUNT', count);
-      next.catch(() => undefined);
-    }
-    if (entries.length > 0) yield entries.map(([id, fields]) => pageEvent(id, fields));
-    if (!more) return;
-  }
-}
+/** Pages made by the script: Redis's work, the client only splits the text. */
+const byScript = (redis: Redis, key: string, end: string, count: number): ReadPage => async (start) => {
+  const [tail, n, text] = await page(redis, key, start, end, count);
+  return { tail, n, events: () => readPage(text) };
+};
+
+/** Pages by XRANGE: little work for Redis, the client parses the entries. */
+const byRange = (redis: Redis, key: string, end: string, count: number): ReadPage => async (start) => {
+  const entries = await redis.xrange(key, start, end, 'COUNT', count);
+  return { tail: entries.at(-1)?.[0] ?? '', n: entries.length, events: () => entries.map(([id, fields]) => pageEvent(id, fields)) };
+};
 
 /** An XRANGE entry as the script would have given it. */
 function pageEvent(id: string, fields: string[]): PageEvent {
@@ -135,7 +135,7 @@ async function* merge<T>(sources: Array<AsyncGenerator<T>>): AsyncGenerator<T> {
     }
   } finally {
     // Stopped early or failed: let each generator finish the page it is on, then close it.
-    await Promise.all([...pending.values()].map(async (p) => { await p; await sources[(await p).i]!.return(undefined); }));
+    await Promise.all([...pending.values()].map(async (p) => { await sources[(await p).i]!.return(undefined); }));
   }
 }
 

@@ -110,16 +110,15 @@ export class TrackRecorder {
     const now = new Date(Math.max(...batch.map((h) => h.at.getTime())));
     const results = await recordScenarioEvents(this.redis, this.keys, events, now);
     // Counted by kind, one metric update a kind a batch rather than one an event.
-    const kinds = new Map<string, number>();
+    const kinds = new Map<string, { type: Hit['type']; bot: boolean; n: number }>();
     results.forEach((r, i) => {
       if (!r) return;
-      const kind = `${events[i]!.event.type}|${events[i]!.event.bot}`;
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      const { type, bot } = events[i]!.event;
+      const kind = kinds.get(`${type}|${bot}`);
+      if (kind) kind.n++;
+      else kinds.set(`${type}|${bot}`, { type, bot, n: 1 });
     });
-    for (const [kind, n] of kinds) {
-      const [type, bot] = kind.split('|');
-      this.recorded(type as Hit['type'], bot === 'true', n);
-    }
+    for (const { type, bot, n } of kinds.values()) this.recorded(type, bot, n);
   }
 
   /** When each click's email was delivered (ms), from its ledger entry: one read per scenario. */
