@@ -77,7 +77,7 @@ const PER_CALL = 256;
 /**
  * Records events of contacts in one scenario, in order (lua/engage.lua): each is one entry in the
  * scenario's log; unless a bot made it, the engagement `flags` it implies, and the contact woken
- * if it waits. `first` says whether a flag was new (the first open of that email, say): what
+ * if it waits and a flag was new (or the event carries none). `first` says whether a flag was new (the first open of that email, say): what
  * counts contacts. `now` (the engine's clock) is when a woken contact is due.
  */
 export async function engageMany(redis: Redis, keys: Keys, scenario: string, items: Engagement[], now: Date): Promise<Engaged[]> {

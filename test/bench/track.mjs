@@ -2,6 +2,7 @@
 // Setup, not timed: BENCH_CONTACTS contacts (default 10,000) in a list scenario with two emails,
 // applied for real (enrolled, due now, no worker running); 10 tracked links stored as the worker
 // stores them; a `sent` ledger entry per contact, an hour old; an open and a click token each.
+// Warm-up, not timed: BENCH_WARMUP_SECONDS (default 3) of the same load on each server.
 // Timed: autocannon (in this process) for BENCH_SECONDS (default 10) with BENCH_CONNECTIONS
 // (default 20) connections, 3 opens for 1 click, each request a token of another contact.
 // Baseline, same run, same load: a bare fastify server in a process of its own answering the
@@ -28,6 +29,7 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const WRK = process.env.BENCH_LOAD === 'wrk';
 const NAME = 'bench-track';
 const STEP = 'intro';
@@ -223,11 +225,12 @@ try {
   const bare = await spawnServer([...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean), '--input-type=module', '-e', BARE], {});
   console.log(`setup: ${CONTACTS.toLocaleString('en')} contacts enrolled, 10 links, ${CONTACTS.toLocaleString('en')} ledger entries, ${paths.length.toLocaleString('en')} signed URLs in ${seconds(start).toFixed(2)} s; relance serve pid ${serve.child.pid}, bare fastify pid ${bare.child.pid}`);
 
-  // Warm both up (JIT, connections), then measure.
-  await autocannon({ url: bare.url, connections: CONNECTIONS, amount: 2000 });
-  await autocannon({ url: serve.url, connections: CONNECTIONS, amount: 2000, requests: [{ method: 'GET', path: paths[0] }] });
-  await new Promise((r) => setTimeout(r, 500));
-  const eventsBefore = await redis.xlen(keys.events(NAME));
+  // Warm both up with the paths measured (not timed): V8 optimises a function only after many
+  // calls, and relance's requests run far more code (token, recorder, Redis client) than the
+  // bare route's; a short warm-up measured the compiler at work, not the server.
+  const warmed = await redis.xlen(keys.events(NAME));
+  const warm = [await load(bare, paths, WARMUP), await load(serve, paths, WARMUP)];
+  const eventsBefore = await drain(warmed + warm[1]['2xx'] + warm[1]['3xx']);
 
   // Interleaved: ROUNDS slices of each, bare then relance, so that both see the same machine (a
   // shared host's speed drifts over a minute). After each relance slice, its events are let into

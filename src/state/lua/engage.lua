@@ -2,8 +2,8 @@
 -- log and, unless a bot made it, adds the engagement flags it implies and makes the contact due
 -- now if it waits, so exit rules and wait-for conditions see it at once. The flags are what the
 -- engine reads; the log is what reports read. A repeated event (a second open) is logged again
--- but sets no new flag: its entry has no `n`, and no counter of contacts moves. An event of a
--- contact erased since (no contact record) is not recorded at all.
+-- but sets no new flag and wakes nobody: its entry has no `n`, and no counter of contacts moves.
+-- An event of a contact erased since (no contact record) is not recorded at all.
 -- Many events go in one call (the HTTP server records those of one moment together).
 -- KEYS[1]  events:<scenario>        stream
 -- KEYS[2]  enrollments:<scenario>
@@ -39,7 +39,9 @@ for _, event in ipairs(events) do
       entry[#entry + 1] = version
       if bot ~= '1' then
         if n > 0 then first = add_flags(KEYS[5], id, flags) end
-        if version and (status == 'waiting' or status == 'deferred') and due ~= '0' then
+        -- A repeat (a second open: its flags all set before) changes nothing the engine reads,
+        -- so it wakes nobody; an event that carries no flag wakes as it always did.
+        if (n == 0 or first) and version and (status == 'waiting' or status == 'deferred') and due ~= '0' then
           redis.call('HSET', KEYS[2], id, pack_enrollment(version, step, status, since, ARGV[1], attempts))
           redis.call('RPUSH', KEYS[3], id)
           woke = true

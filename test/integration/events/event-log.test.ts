@@ -35,11 +35,12 @@ describe('the event log', () => {
     const at = new Date(T0 + 120_000);
     const bot = await recordEvent(redis, keys, { type: 'opened', email: 'bob@example.org', scenario: 'news', step: 'hello', visit: hello!.since, at, source: 'pixel', bot: true });
     expect(bot).toMatchObject({ woken: 0, first: false });
-    // Ada opens twice: the first open sets the flag and wakes her; the second is logged, no more.
+    // Ada opens twice: the first open sets the flag and wakes her; the second is logged, wakes
+    // nobody (nothing the engine reads changed), and is no more.
     const first = await recordEvent(redis, keys, { type: 'opened', email: 'ada@example.org', scenario: 'news', step: 'hello', visit: hello!.since, at, source: 'pixel' });
     const again = await recordEvent(redis, keys, { type: 'opened', email: 'ada@example.org', scenario: 'news', step: 'hello', visit: hello!.since, at: new Date(T0 + 180_000), source: 'pixel' });
     expect(first).toMatchObject({ contactId: ada, woken: 1, first: true });
-    expect(again.first).toBe(false);
+    expect(again).toMatchObject({ first: false, woken: 0 });
 
     const entries = (await redis.xrange(keys.events('news'), '-', '+')).map(([, kv]) => Object.fromEntries(kv.reduce<string[][]>((a, v, i) => (i % 2 ? a[a.length - 1]!.push(v) : a.push([v]), a), [])));
     const version = hello!.version;
