@@ -46,12 +46,9 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
     await redis.quit().catch(() => redis.disconnect());
   });
   // Link id → URL, as stored at send time. An id is a digest of its URL, so a pair never changes:
-  // the ones seen are kept (a bounded number), and a click costs no read.
+  // the ones seen are kept (a bounded number, under `scenario \n link`), and a click costs no read.
   const urls = new Map<string, string>();
-  const linkUrl = async (scenario: string, link: string): Promise<string | undefined> => {
-    const key = `${scenario}\n${link}`;
-    const hit = urls.get(key);
-    if (hit !== undefined) return hit;
+  const readUrl = async (key: string, scenario: string, link: string): Promise<string | undefined> => {
     const url = safeUrl(await redis.hget(keys.links(scenario), link));
     if (url === undefined) return undefined;
     if (urls.size >= MAX_URLS) urls.delete(urls.keys().next().value!);
@@ -82,7 +79,9 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
       recorder.add(hit);
       return reply.code(204).header('cache-control', NO_STORE).send();
     }
-    const target = await linkUrl(p.scenario, link);
+    // A link seen before answers without a promise to wait on.
+    const key = `${p.scenario}\n${link}`;
+    const target = urls.get(key) ?? (await readUrl(key, p.scenario, link));
     if (!target) return sendError(reply, 404, 'NOT_FOUND', 'no such link');
     recorder.add(hit);
     // no-referrer: the destination never sees the token.
