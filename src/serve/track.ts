@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { HONEYPOT_LINK } from '../delivery/render.js';
 import { verifyToken } from '../delivery/tokens.js';
 import { botClickSeconds } from '../events/bots.js';
+import { defineScripts } from '../state/scripts.js';
 import type { ServeDeps } from './deps.js';
 import { countEvent } from './metrics.js';
 import { sendError } from './errors.js';
@@ -38,6 +39,7 @@ export async function trackRoutes(app: FastifyInstance, deps: ServeDeps): Promis
   const redis = deps.redis.isCluster
     ? ((deps.redis as unknown as Cluster).duplicate([], { enableAutoPipelining: true }) as unknown as Redis)
     : deps.redis.duplicate({ enableAutoPipelining: true });
+  defineScripts(redis); // before any auto-pipeline opens (state/scripts.ts says why)
   redis.on('error', () => undefined); // outages are reported once, by connection-watch.ts
   if (redis.status === 'wait') await redis.connect(); // lazyConnect, like the connection it copies
   const recorder = new TrackRecorder(redis, keys, app.log, botClickSeconds(), (type, bot, n) => countEvent(app, type, bot, n));

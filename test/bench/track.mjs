@@ -118,7 +118,11 @@ const redisCpu = async () => {
  */
 const cursors = new Map(); // per server: each slice goes on where its last one stopped
 async function load(server, paths, duration) {
-  return WRK ? loadWrk(server, paths, duration) : loadAutocannon(server, paths, duration);
+  const result = await (WRK ? loadWrk(server, paths, duration) : loadAutocannon(server, paths, duration));
+  // A server that died is a failed run, not a slice of zero requests.
+  const { exitCode, signalCode } = server.child;
+  if (exitCode !== null || signalCode !== null) throw new Error(`the server (pid ${server.child.pid}) exited (${exitCode ?? signalCode}) during the run: see its stderr above`);
+  return result;
 }
 
 async function loadAutocannon(server, paths, duration) {
