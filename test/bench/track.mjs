@@ -266,6 +266,8 @@ try {
   const ratio = result.perSecond / baseline.perSecond;
 
   console.log(`relance serve: ${summary(result)}`);
+  const rates = (slices) => slices.map((r) => Math.round(r.requests.total / r.duration).toLocaleString('en')).join(', ');
+  console.log(`  requests per second, slice by slice: relance ${rates(serveSlices)}; bare ${rates(bareSlices)}`);
   console.log(`  events logged: ${(logged - eventsBefore).toLocaleString('en')} of ${(expected - eventsBefore).toLocaleString('en')} answered (${Math.max(0, expected - logged)} dropped; ${serve.child.warnings} warnings/errors logged); at the end of a slice the log was at most ${behind.toLocaleString('en')} events behind`);
   console.log(`  Redis: event stream ${streamBytes.toLocaleString('en')} bytes for ${logged.toLocaleString('en')} entries (${bytesPerEvent.toFixed(0)} bytes/event)`);
   console.log(`  same server, pixel with invalid tokens (nothing recorded, one slice): ${summary(unrecorded)}`);
