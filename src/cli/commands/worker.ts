@@ -4,6 +4,9 @@ import { workerConnection } from '../../state/redis.js';
 import { withState } from '../state.js';
 import { watchRedisOrExit } from '../watch-redis.js';
 
+/** How long a SIGTERM waits for the batches in progress (a supervisor's grace is often 30 s). */
+const STOP_SECONDS = 15;
+
 /**
  * `relance worker`: runs scheduled work until SIGTERM. Start as many as you like, on as many
  * machines as you like, against the same Redis: one of them sweeps at a time (a lock), all run.
@@ -20,8 +23,20 @@ export async function worker(options: { concurrency: string; sweep: boolean }): 
       process.once('SIGINT', resolve);
     });
     log.info('stopping: finishing the batches in progress');
-    await runtime.stop(); // still watched: a stop stuck on a dead Redis ends in the exit above
+    // Still watched: a stop stuck on a dead Redis ends in the exit above. A stop stuck on a live
+    // one (BullMQ's close can wait forever after a Redis restart) ends after STOP_SECONDS: the
+    // batches left are the sweeper's, as after a crash, and their sends are never made twice.
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      runtime.stop().then(() => true),
+      new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), STOP_SECONDS * 1000); }),
+    ]);
+    clearTimeout(timer);
     watch.stop();
     workerRedis.disconnect();
+    if (!stopped) {
+      log.warn({ seconds: STOP_SECONDS }, 'stopped without waiting longer for the batches in progress: the sweeper settles them');
+      process.exit(0); // what did not close would keep the process alive
+    }
   });
 }
