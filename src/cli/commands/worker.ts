@@ -30,8 +30,7 @@ export async function worker(options: { concurrency: string; sweep: boolean }): 
     const stopped = await Promise.race([
       runtime.stop().then(() => true),
       new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), STOP_SECONDS * 1000); }),
-    ]);
-    clearTimeout(timer);
+    ]).finally(() => clearTimeout(timer));
     watch.stop();
     workerRedis.disconnect();
     if (!stopped) {
