@@ -67,8 +67,10 @@ describe('relance serve: opens', () => {
     expect(entry).toMatchObject({ e: 'opened', c: id, o: 'pixel', s: STEP, i: String(VISIT), n: '1' });
     expect(entry!.b).toBeUndefined();
     expect(JSON.parse((await redis.hget(keys.engagement(SCENARIO), id))!)).toEqual({ s: { [STEP]: 'o' } });
-    // Counted in the server's metrics too.
-    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^relance_http_events_total\{type="opened",bot="false"\} 1$/m);
+    // Counted in the server's metrics too, once the batch's recording has returned (a moment
+    // after its log entry is written).
+    const counted = /^relance_http_events_total\{type="opened",bot="false"\} 1$/m;
+    await until(async () => (await fetch(`${server.url}/metrics`)).text(), (text) => counted.test(text), 'the open counted in /metrics');
   });
 
   it('answers the pixel for a bad token too, and writes nothing', async () => {
